@@ -1,0 +1,42 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "AppointmentOptimizer",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "AppointmentOptimizer", targets: ["AppointmentOptimizer"]),
+        .library(name: "AppointmentModel", targets: ["AppointmentModel"]),
+        .executable(name: "appointment-optimizer", targets: ["AppointmentOptimizerCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // The C library GLPK, linked from the system (Debian: libglpk-dev, no pkg-config file).
+        .systemLibrary(
+            name: "CGLPK",
+            providers: [.apt(["libglpk-dev"])]
+        ),
+        // The model, the exchange format, instance checks, the validator and the cost.
+        .target(name: "AppointmentModel", swiftSettings: strict),
+        // Umbrella module: re-exports every public module of the library.
+        .target(name: "AppointmentOptimizer", dependencies: ["AppointmentModel"], swiftSettings: strict),
+        .executableTarget(
+            name: "AppointmentOptimizerCLI",
+            dependencies: [
+                "AppointmentOptimizer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(name: "TestSupport", dependencies: ["AppointmentModel"], path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "AppointmentModelTests", dependencies: ["AppointmentModel", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "GLPKLinkTests", dependencies: ["CGLPK"], swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,155 @@
+/// Dense integer handles for an instance's ids, and the derived tables every algorithm needs
+/// (sessions, merged blocks, equipment pools by kind and location, group members).
+///
+/// Built once per instance in O(n log n); lookups are O(1) or O(log n).
+/// When an id occurs twice, the first element wins (the instance check reports the duplicate).
+public struct InstanceIndex: Sendable {
+    public let instance: Instance
+    public let location: [String: Int]
+    public let room: [String: Int]
+    public let pool: [String: Int]
+    public let provider: [String: Int]
+    public let type: [String: Int]
+    public let request: [String: Int]
+    /// Per provider: sessions sorted by start.
+    public let sessions: [[Session]]
+    /// Per provider: shifts sorted by start, with their original index.
+    let sortedShifts: [[(span: TimeSpan, location: String, index: Int)]]
+    /// Per provider: blocks merged into disjoint sorted spans.
+    public let mergedBlocks: [[TimeSpan]]
+    /// Per room: opening intervals sorted, with the running maximum of their ends.
+    let sortedOpen: [[TimeSpan]]
+    let openMaxEnd: [[Int]]
+    /// Per provider: skills as a set.
+    public let skills: [Set<String>]
+    /// Equipment pool index by (kind, location).
+    public let poolByKindAndLocation: [PoolKey: Int]
+    /// Group id → member request indices, in file order.
+    public let groups: [String: [Int]]
+    /// Group ids in order of first appearance.
+    public let groupOrder: [String]
+
+    public struct PoolKey: Hashable, Sendable {
+        public var kind: String
+        public var location: String
+        public init(kind: String, location: String) {
+            self.kind = kind
+            self.location = location
+        }
+    }
+
+    public init(_ instance: Instance) {
+        self.instance = instance
+        func firstIndex<T: Identifiable>(_ items: [T]) -> [String: Int] where T.ID == String {
+            var out: [String: Int] = [:]
+            out.reserveCapacity(items.count)
+            for (i, item) in items.enumerated() where out[item.id] == nil { out[item.id] = i }
+            return out
+        }
+        location = firstIndex(instance.locations)
+        room = firstIndex(instance.rooms)
+        pool = firstIndex(instance.equipment)
+        provider = firstIndex(instance.providers)
+        type = firstIndex(instance.appointmentTypes)
+        request = firstIndex(instance.requests)
+        sessions = instance.providers.map(\.sessions)
+        sortedShifts = instance.providers.map { p in
+            p.shifts.enumerated().map { (span: $1.span, location: $1.location, index: $0) }
+                .sorted { ($0.span, $0.index) < ($1.span, $1.index) }
+        }
+        mergedBlocks = instance.providers.map(\.mergedBlocks)
+        sortedOpen = instance.rooms.map { $0.open.sorted() }
+        openMaxEnd = sortedOpen.map { spans in
+            var m = Int.min
+            return spans.map { m = max(m, $0.end); return m }
+        }
+        skills = instance.providers.map { Set($0.skills) }
+        var pools: [PoolKey: Int] = [:]
+        for (i, p) in instance.equipment.enumerated() {
+            let key = PoolKey(kind: p.kind, location: p.location)
+            if pools[key] == nil { pools[key] = i }
+        }
+        poolByKindAndLocation = pools
+        var groups: [String: [Int]] = [:]
+        var order: [String] = []
+        for (i, r) in instance.requests.enumerated() where request[r.id] == i {
+            guard let g = r.group else { continue }
+            if groups[g.id] == nil { order.append(g.id) }
+            groups[g.id, default: []].append(i)
+        }
+        self.groups = groups
+        groupOrder = order
+    }
+
+    /// Index of the last element of a sorted array whose key is ≤ `value`, or -1.
+    @inline(__always)
+    static func lastIndex<T>(in items: [T], atMost value: Int, key: (T) -> Int) -> Int {
+        var lo = 0, hi = items.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if key(items[mid]) <= value { lo = mid + 1 } else { hi = mid }
+        }
+        return lo - 1
+    }
+
+    /// The shift of provider `p` that contains `visit` (adjacent shifts are not merged).
+    ///
+    /// - Complexity: O(log s).
+    public func shift(of p: Int, containing visit: TimeSpan) -> (span: TimeSpan, location: String, index: Int)? {
+        let shifts = sortedShifts[p]
+        var i = Self.lastIndex(in: shifts, atMost: visit.start) { $0.span.start }
+        while i >= 0 {
+            if shifts[i].span.end >= visit.end { return shifts[i] }
+            i -= 1
+            // Shifts of a valid instance do not overlap, so one step back is the most ever needed.
+            if i >= 0, shifts[i].span.end < visit.start { break }
+        }
+        return nil
+    }
+
+    /// A merged block of provider `p` overlapping `visit`, if any.
+    ///
+    /// - Complexity: O(log b).
+    public func block(of p: Int, overlapping visit: TimeSpan) -> TimeSpan? {
+        let blocks = mergedBlocks[p]
+        var lo = 0, hi = blocks.count
+        while lo < hi {  // first block starting at or after visit.end
+            let mid = (lo + hi) / 2
+            if blocks[mid].start < visit.end { lo = mid + 1 } else { hi = mid }
+        }
+        if lo > 0, blocks[lo - 1].end > visit.start { return blocks[lo - 1] }
+        return nil
+    }
+
+    /// Index (in `sessions[p]`) of the session of provider `p` that contains `visit`.
+    ///
+    /// - Complexity: O(log s).
+    public func session(of p: Int, containing visit: TimeSpan) -> Int? {
+        let list = sessions[p]
+        let i = Self.lastIndex(in: list, atMost: visit.start) { $0.span.start }
+        return i >= 0 && list[i].span.end >= visit.end ? i : nil
+    }
+
+    /// Whether one opening interval of room `r` contains `interval`.
+    ///
+    /// - Complexity: O(log o).
+    public func roomIsOpen(_ r: Int, for interval: TimeSpan) -> Bool {
+        let i = Self.lastIndex(in: sortedOpen[r], atMost: interval.start) { $0.start }
+        return i >= 0 && openMaxEnd[r][i] >= interval.end
+    }
+
+    /// Whether provider `p` holds every skill of `role`.
+    @inline(__always)
+    public func provider(_ p: Int, qualifiesFor role: Role) -> Bool {
+        role.skills.allSatisfy { skills[p].contains($0) }
+    }
+
+    /// The location whose time zone is used to write an instant about request `r`: its first
+    /// allowed location, else the location of its current room, else the instance's first location.
+    func displayLocation(ofRequest r: Int) -> String? {
+        let request = instance.requests[r]
+        if let first = request.locations?.first(where: { location[$0] != nil }) { return first }
+        if let roomID = request.current?.room, let k = room[roomID] { return instance.rooms[k].location }
+        return instance.locations.first?.id
+    }
+}

@@ -1,0 +1,108 @@
+/// How soon a request must be seen; orders penalties and lead costs.
+public enum Priority: String, Sendable, Hashable, CaseIterable, Codable {
+    case urgent, soon, routine
+}
+
+/// Whether an existing booking has been confirmed with the patient.
+public enum BookingStatus: String, Sendable, Hashable, CaseIterable, Codable {
+    case confirmed, tentative
+}
+
+/// How the members of a group (a family, a care team visit) are placed together.
+public enum GroupMode: String, Sendable, Hashable, CaseIterable, Codable {
+    /// All members start at the same instant.
+    case sameStart
+    /// Members in `order`; each starts within `maxGapMinutes` after the previous one ends.
+    case sequence
+}
+
+/// Membership of a request in a group that is booked whole or not at all.
+public struct GroupMembership: Sendable, Hashable {
+    public var id: String
+    public var mode: GroupMode
+    public var order: Double
+    public var maxGapMinutes: Int
+
+    public init(id: String, mode: GroupMode, order: Double = 0, maxGapMinutes: Int = 0) {
+        self.id = id
+        self.mode = mode
+        self.order = order
+        self.maxGapMinutes = maxGapMinutes
+    }
+}
+
+/// A care-plan link: this visit follows `request`, start to start within `[min, max]` minutes.
+public struct SeriesLink: Sendable, Hashable {
+    public var request: String
+    public var minGapMinutes: Int
+    public var maxGapMinutes: Int
+
+    public init(request: String, minGapMinutes: Int, maxGapMinutes: Int) {
+        self.request = request
+        self.minGapMinutes = minGapMinutes
+        self.maxGapMinutes = maxGapMinutes
+    }
+}
+
+/// A booking that exists before scheduling; it must stay assigned, and stay put when pinned.
+public struct ExistingBooking: Sendable, Hashable {
+    /// One provider per role, in role order.
+    public var providers: [String]
+    /// Nil for telehealth.
+    public var room: String?
+    public var start: Int
+    public var status: BookingStatus
+    public var pinned: Bool
+
+    public init(providers: [String], room: String?, start: Int, status: BookingStatus, pinned: Bool = false) {
+        self.providers = providers
+        self.room = room
+        self.start = start
+        self.status = status
+        self.pinned = pinned
+    }
+}
+
+/// A request for one visit by one patient. `patient` is an opaque id, never a name.
+public struct Request: Sendable, Hashable, Identifiable {
+    public var id: String
+    public var patient: String
+    public var type: String
+    public var priority: Priority
+    /// The start must lie in `[earliest, latest]`, both inclusive (timeline minutes).
+    public var earliest: Int
+    public var latest: Int
+    /// When the request reached the clinic; orders the online replay.
+    public var arrival: Int
+    /// Allowed locations of an in-person visit; nil means any.
+    public var locations: [String]?
+    /// Allowed providers for every role; nil means any qualified provider.
+    public var providers: [String]?
+    /// Soft: a schedule that uses none of them pays `preferenceMissCost`.
+    public var preferredProviders: [String]?
+    /// The visit must lie inside one of these; nil means always available.
+    public var patientAvailability: [TimeSpan]?
+    public var group: GroupMembership?
+    public var after: SeriesLink?
+    public var current: ExistingBooking?
+
+    public init(id: String, patient: String, type: String, priority: Priority, earliest: Int, latest: Int,
+                arrival: Int, locations: [String]? = nil, providers: [String]? = nil,
+                preferredProviders: [String]? = nil, patientAvailability: [TimeSpan]? = nil,
+                group: GroupMembership? = nil, after: SeriesLink? = nil, current: ExistingBooking? = nil) {
+        self.id = id
+        self.patient = patient
+        self.type = type
+        self.priority = priority
+        self.earliest = earliest
+        self.latest = latest
+        self.arrival = arrival
+        self.locations = locations
+        self.providers = providers
+        self.preferredProviders = preferredProviders
+        self.patientAvailability = patientAvailability
+        self.group = group
+        self.after = after
+        self.current = current
+    }
+}
