@@ -1,0 +1,31 @@
+SHELL := /bin/bash
+# The two commands of the README: `make demo` and `make test`. Both install what they need.
+SWIFT ?= swift
+SAMPLE ?= Samples/clinics/riverside-clinic.json
+BIN := .build/release/appointment-optimizer
+OUT := .build/demo
+
+.PHONY: deps demo test bench docs clean
+
+# libglpk-dev (headers and library) and glpk-utils (glpsol, used by the binding's export test).
+deps:
+	@if ! dpkg -s libglpk-dev >/dev/null 2>&1 || ! command -v glpsol >/dev/null 2>&1; then \
+		echo "installing libglpk-dev and glpk-utils"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libglpk-dev glpk-utils >/dev/null; \
+	fi
+	@command -v python3 >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq python3 >/dev/null)
+
+demo: deps
+	$(SWIFT) build -c release --product appointment-optimizer
+	@mkdir -p $(OUT)
+	@echo "== check the sample clinic"
+	$(BIN) validate $(SAMPLE)
+	@echo "== keep only its existing bookings, then check and price that schedule"
+	$(BIN) baseline $(SAMPLE) --out $(OUT)/baseline.json
+	$(BIN) validate $(SAMPLE) $(OUT)/baseline.json
+
+test: deps
+	$(SWIFT) test
+
+clean:
+	rm -rf .build
