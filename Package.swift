@@ -38,5 +38,6 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["AppointmentModel"], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "AppointmentModelTests", dependencies: ["AppointmentModel", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "GLPKLinkTests", dependencies: ["CGLPK"], swiftSettings: strict),
+        .testTarget(name: "CLITests", dependencies: ["AppointmentModel", "TestSupport", "AppointmentOptimizerCLI"], swiftSettings: strict),
     ]
 )

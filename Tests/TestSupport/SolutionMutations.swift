@@ -163,6 +163,14 @@ public struct SolutionMutations {
                 byPatient[patient] = i
             }
         }
+        for i in inPerson {
+            let t = type(of: A[i].request)!
+            guard let allowed = request(A[i].request).locations,
+                  let far = instance.rooms.first(where: { !allowed.contains($0.location) && $0.kinds.contains(where: t.roomKinds.contains) })
+            else { continue }
+            add("room outside the allowed locations", .roomLocation, editing(i) { $0.room = far.id })
+            break
+        }
         noPool: for i in inPerson {
             let t = type(of: A[i].request)!
             for need in t.equipment {

@@ -210,7 +210,10 @@ public struct JSONParser {
                 index += 1
             }
             guard digits > 0 else { throw failure("invalid number") }
-            if digits > 1, bytes[intStart] == 48 { throw failure("invalid number (leading zero)") }
+            if digits > 1, bytes[intStart] == 48 {
+                index = start
+                throw failure("invalid number (leading zero)")
+            }
             var simple = digits <= 15
             if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
                 simple = false

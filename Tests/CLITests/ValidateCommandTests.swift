@@ -1,0 +1,71 @@
+import AppointmentModel
+import Foundation
+import Testing
+import TestSupport
+
+/// `appointment-optimizer validate`, end to end: exit codes 0 valid, 1 invalid, 2 unreadable.
+@Suite struct ValidateCommandTests {
+    private func temp(_ text: String) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString).json")
+        try Data(text.utf8).write(to: url)
+        return url
+    }
+
+    @Test func aValidInstanceExitsZero() throws {
+        let out = try CommandRunner.run(["validate", SharedFiles.sample("riverside-clinic").path])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("instance riverside-clinic: OK"))
+    }
+
+    @Test func aValidSolutionIsPricedAsJSON() throws {
+        let instance = SharedFiles.instanceURL("small-01")
+        let model = try ExchangeFormat.readInstance(contentsOf: instance)
+        let solution = try temp(ExchangeFormat.write(Solution.baseline(of: model), for: model))
+        let out = try CommandRunner.run(["validate", instance.path, solution.path, "--json"])
+        #expect(out.status == 0)
+        guard let object = try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [String: Any] else {
+            Issue.record("not JSON: \(out.stdout)"); return
+        }
+        #expect(object["valid"] as? Bool == true)
+        #expect((object["violations"] as? [Any])?.isEmpty == true)
+        let cost = (object["cost"] as? NSNumber)?.doubleValue ?? .nan
+        let expected = ScheduleValidator(model).validate(.baseline(of: model)).cost.total
+        #expect(abs(cost - expected) <= 1e-9 * expected)
+        let breakdown = object["breakdown"] as? [String: Any] ?? [:]
+        #expect(Set(breakdown.keys) == ["unscheduled", "idle", "lead", "preference", "moves"])
+    }
+
+    @Test func anInvalidSolutionExitsOneAndNamesTheRule() throws {
+        let instance = SharedFiles.sample("riverside-clinic")
+        let model = try ExchangeFormat.readInstance(contentsOf: instance)
+        var broken = Solution.baseline(of: model)
+        broken.assignments[1].start += 1
+        let out = try CommandRunner.run(["validate", instance.path, try temp(ExchangeFormat.write(broken, for: model)).path])
+        #expect(out.status == 1)
+        #expect(out.stdout.contains("[off-grid] RQ-02"))
+    }
+
+    @Test func anInvalidInstanceExitsOneWithEveryProblem() throws {
+        var model = try ExchangeFormat.readInstance(contentsOf: SharedFiles.sample("riverside-clinic"))
+        model.requests[3].type = "x-ray"
+        model.rooms[1].location = "MOON"
+        let out = try CommandRunner.run(["validate", try temp(ExchangeFormat.write(model)).path])
+        #expect(out.status == 1)
+        #expect(out.stdout.contains("requests[3] (RQ-04).type: unknown appointment type \"x-ray\""))
+        #expect(out.stdout.contains("rooms[1] (RIV-EX2).location: unknown location \"MOON\""))
+    }
+
+    @Test(arguments: ["{\"format\": ", "[]", "{\"format\": \"clinic-schedule/1\"}"])
+    func unreadableInputExitsTwo(text: String) throws {
+        let out = try CommandRunner.run(["validate", try temp(text).path, "--json"])
+        #expect(out.status == 2)
+        #expect(out.stdout.contains("\"valid\": false"))
+        #expect(!out.stderr.isEmpty)
+    }
+
+    @Test func aMissingFileExitsTwo() throws {
+        let out = try CommandRunner.run(["validate", "/nonexistent/clinic.json"])
+        #expect(out.status == 2)
+        #expect(out.stderr.contains("cannot read"))
+    }
+}
