@@ -15,15 +15,28 @@ struct Validate: ParsableCommand {
     @Argument(help: "The instance (clinic-schedule/1 JSON).") var instance: String
     @Argument(help: "A solution (clinic-schedule-solution/1 JSON).") var solution: String?
     @Flag(help: "Print one JSON object instead of a report.") var json = false
+    @Flag(help: "Print how long reading, checking and validating took (stderr).") var timings = false
 
     func run() throws {
+        let clock = ContinuousClock()
+        var mark = clock.now
+        func lap(_ what: String) {
+            guard timings else { return }
+            let now = clock.now
+            FileHandle.standardError.write(Data("\(what): \((now - mark).formatted(.units(allowed: [.milliseconds], fractionalPart: .show(length: 1))))\n".utf8))
+            mark = now
+        }
         let model: Instance
         do {
             model = try ExchangeFormat.readInstance(contentsOf: URL(fileURLWithPath: instance))
         } catch {
             throw fail(error)
         }
-        let issues = InstanceChecker.check(model)
+        lap("read instance")
+        let index = InstanceIndex(model)
+        // With a solution, the solution's own validation replaces the existing-bookings check.
+        let issues = InstanceChecker.check(index, existingBookings: solution == nil)
+        lap("check instance")
         let errors = issues.filter { $0.severity == .error }
         guard let solution else {
             emit(json ? Report.instanceJSON(model, issues) : Report.instanceText(model, issues))
@@ -38,7 +51,9 @@ struct Validate: ParsableCommand {
         } catch {
             throw fail(error)
         }
-        let report = ScheduleValidator(model).validate(parsed)
+        lap("read solution")
+        let report = ScheduleValidator(index).validate(parsed)
+        lap("validate and price")
         emit(json ? Report.solutionJSON(model, report) : Report.solutionText(model, report))
         throw report.isValid ? Outcome.valid : Outcome.invalid
     }

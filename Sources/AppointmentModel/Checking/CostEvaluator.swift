@@ -16,31 +16,32 @@ public enum CostEvaluator {
     ///
     /// - Complexity: O(n log n) in the number of assignments.
     public static func cost(of solution: Solution, index: InstanceIndex) -> CostBreakdown {
-        var placed: [Int: Assignment] = [:]
-        placed.reserveCapacity(solution.assignments.count)
+        var placed = [Assignment?](repeating: nil, count: index.instance.requests.count)
         for a in solution.assignments {
             if let r = index.request[a.request], placed[r] == nil { placed[r] = a }
         }
         return cost(placed: placed, index: index)
     }
 
-    /// The cost of the placements `placed` (request index → assignment).
-    public static func cost(placed: [Int: Assignment], index: InstanceIndex) -> CostBreakdown {
+    /// The cost of the placements `placed` (by request index; nil when unscheduled).
+    public static func cost(placed: [Assignment?], index: InstanceIndex) -> CostBreakdown {
         let instance = index.instance
         let ob = instance.objective
         var out = CostBreakdown()
         var lead = 0.0
-        for (r, request) in instance.requests.enumerated() where index.request[request.id] == r {
+        let requests = instance.requests
+        for r in requests.indices where index.isFirstRequest[r] {
+            let priority = requests[r].priority
             guard let a = placed[r] else {
-                out.unscheduledByPriority[request.priority] += 1
+                out.unscheduledByPriority[priority] += 1
                 continue
             }
-            lead += ob.leadCostPerDay[request.priority] * Double((a.start - request.earliest) * 60) / 86_400
-            if let preferred = request.preferredProviders, !preferred.isEmpty,
+            lead += ob.leadCostPerDay[priority] * Double((a.start - requests[r].earliest) * 60) / 86_400
+            if let preferred = requests[r].preferredProviders, !preferred.isEmpty,
                !preferred.contains(where: { a.providers.contains($0) }) {
                 out.preferenceMisses += 1
             }
-            if let c = request.current, a.start != c.start || Set(a.providers) != Set(c.providers) {
+            if let c = requests[r].current, a.start != c.start || !sameSet(a.providers, c.providers) {
                 out.moved[c.status] += 1
             }
         }
@@ -55,13 +56,18 @@ public enum CostEvaluator {
         return out
     }
 
+    /// Whether two short lists hold the same set of ids.
+    static func sameSet(_ a: [String], _ b: [String]) -> Bool {
+        a.allSatisfy(b.contains) && b.allSatisfy(a.contains)
+    }
+
     /// Σ over provider sessions of idle minutes.
-    static func idleMinutes(placed: [Int: Assignment], index: InstanceIndex) -> Int {
+    static func idleMinutes(placed: [Assignment?], index: InstanceIndex) -> Int {
         struct Extent { var first: Int; var last: Int; var busy: Int; var count: Int }
         var extents: [SessionKey: Extent] = [:]
         let instance = index.instance
-        for (r, a) in placed {
-            guard let t = index.type[instance.requests[r].type] else { continue }
+        for r in placed.indices {
+            guard let a = placed[r], let t = index.requestType[r] else { continue }
             let visit = instance.appointmentTypes[t].visit(at: a.start)
             var seen: [Int] = []
             for pid in a.providers {

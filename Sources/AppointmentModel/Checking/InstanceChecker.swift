@@ -8,14 +8,23 @@
 public enum InstanceChecker {
     /// Every issue, errors first in document order, then warnings.
     public static func check(_ instance: Instance) -> [InstanceIssue] {
+        check(InstanceIndex(instance))
+    }
+
+    /// Every issue of the indexed instance, errors first in document order, then warnings.
+    ///
+    /// - Parameter existingBookings: whether to check that the existing bookings form a valid
+    ///   partial solution (a full validation; skip it when a solution is validated right after,
+    ///   as `referee.py` does).
+    /// - Complexity: O(n log n) in the size of the instance.
+    public static func check(_ index: InstanceIndex, existingBookings: Bool = true) -> [InstanceIssue] {
         var issues = Issues()
-        checkIDs(instance, &issues)
-        let index = InstanceIndex(instance)
+        checkIDs(index, &issues)
         checkResources(index, &issues)
         checkTypes(index, &issues)
         checkRequests(index, &issues)
         checkGroupsAndSeries(index, &issues)
-        if issues.errors.isEmpty { checkExistingBookings(index, &issues) }
+        if existingBookings && issues.errors.isEmpty { checkExistingBookings(index, &issues) }
         return issues.errors + issues.warnings
     }
 
@@ -37,19 +46,21 @@ public enum InstanceChecker {
 
     private static func path(_ section: String, _ i: Int, _ id: String) -> String { "\(section)[\(i)] (\(id))" }
 
-    private static func checkIDs(_ instance: Instance, _ issues: inout Issues) {
-        func unique(_ section: String, _ ids: [String]) {
-            var seen = Set<String>()
-            for (i, id) in ids.enumerated() where !seen.insert(id).inserted {
-                issues.error(path(section, i, id), id, "id \"\(id)\" is not unique among \(section)")
+    /// Duplicate ids: an element whose id the index resolves to an earlier element.
+    private static func checkIDs(_ index: InstanceIndex, _ issues: inout Issues) {
+        let instance = index.instance
+        func unique(_ section: String, _ count: Int, _ id: (Int) -> String, _ first: [String: Int]) {
+            guard first.count != count else { return }
+            for i in 0..<count where first[id(i)] != i {
+                issues.error(path(section, i, id(i)), id(i), "id \"\(id(i))\" is not unique among \(section)")
             }
         }
-        unique("locations", instance.locations.map(\.id))
-        unique("rooms", instance.rooms.map(\.id))
-        unique("equipment", instance.equipment.map(\.id))
-        unique("providers", instance.providers.map(\.id))
-        unique("appointmentTypes", instance.appointmentTypes.map(\.id))
-        unique("requests", instance.requests.map(\.id))
+        unique("locations", instance.locations.count, { instance.locations[$0].id }, index.location)
+        unique("rooms", instance.rooms.count, { instance.rooms[$0].id }, index.room)
+        unique("equipment", instance.equipment.count, { instance.equipment[$0].id }, index.pool)
+        unique("providers", instance.providers.count, { instance.providers[$0].id }, index.provider)
+        unique("appointmentTypes", instance.appointmentTypes.count, { instance.appointmentTypes[$0].id }, index.type)
+        unique("requests", instance.requests.count, { instance.requests[$0].id }, index.request)
         if instance.horizon.isEmpty { issues.error("horizon", nil, "end is not after start") }
     }
 
@@ -141,51 +152,53 @@ public enum InstanceChecker {
         let instance = index.instance
         var outsideHorizon = 0
         var blankPatients = 0
-        for (i, r) in instance.requests.enumerated() {
-            let p = path("requests", i, r.id)
-            let type = index.type[r.type].map { instance.appointmentTypes[$0] }
-            if type == nil { issues.error(p + ".type", r.id, "unknown appointment type \"\(r.type)\"") }
+        let requests = instance.requests
+        for i in requests.indices {
+            let r = requests[i]
+            func p() -> String { path("requests", i, r.id) }
+            let type = index.requestType[i].map { instance.appointmentTypes[$0] }
+            if type == nil { issues.error(p() + ".type", r.id, "unknown appointment type \"\(r.type)\"") }
             for l in r.locations ?? [] where index.location[l] == nil {
-                issues.error(p + ".locations", r.id, "unknown location \"\(l)\"")
+                issues.error(p() + ".locations", r.id, "unknown location \"\(l)\"")
             }
             for q in r.providers ?? [] where index.provider[q] == nil {
-                issues.error(p + ".providers", r.id, "unknown provider \"\(q)\"")
+                issues.error(p() + ".providers", r.id, "unknown provider \"\(q)\"")
             }
             for q in r.preferredProviders ?? [] where index.provider[q] == nil {
-                issues.error(p + ".preferredProviders", r.id, "unknown provider \"\(q)\"")
+                issues.error(p() + ".preferredProviders", r.id, "unknown provider \"\(q)\"")
             }
             if let c = r.current {
                 for q in c.providers where index.provider[q] == nil {
-                    issues.error(p + ".current.providers", r.id, "unknown provider \"\(q)\"")
+                    issues.error(p() + ".current.providers", r.id, "unknown provider \"\(q)\"")
                 }
                 if let room = c.room, index.room[room] == nil {
-                    issues.error(p + ".current.room", r.id, "unknown room \"\(room)\"")
+                    issues.error(p() + ".current.room", r.id, "unknown room \"\(room)\"")
                 }
             }
             if let a = r.after {
                 if a.request == r.id {
-                    issues.error(p + ".after.request", r.id, "refers to the request itself")
+                    issues.error(p() + ".after.request", r.id, "refers to the request itself")
                 } else if index.request[a.request] == nil {
-                    issues.error(p + ".after.request", r.id, "unknown request \"\(a.request)\"")
+                    issues.error(p() + ".after.request", r.id, "unknown request \"\(a.request)\"")
                 }
                 if a.minGapMinutes > a.maxGapMinutes {
-                    issues.warning(p + ".after", r.id, "minGapMinutes > maxGapMinutes (never schedulable)")
+                    issues.warning(p() + ".after", r.id, "minGapMinutes > maxGapMinutes (never schedulable)")
                 }
             }
-            if let g = r.group, g.maxGapMinutes < 0 { issues.error(p + ".group.maxGapMinutes", r.id, "is negative") }
+            if let g = r.group, g.maxGapMinutes < 0 { issues.error(p() + ".group.maxGapMinutes", r.id, "is negative") }
             var never: [String] = []
             if let v = r.providers, v.isEmpty { never.append("providers is an empty list") }
             if let v = r.patientAvailability, v.isEmpty { never.append("patientAvailability is an empty list") }
             if let v = r.locations, v.isEmpty, type?.isInPerson == true { never.append("locations is an empty list") }
-            if !never.isEmpty { issues.warning(p, r.id, "can never be scheduled: " + never.joined(separator: "; ")) }
+            if !never.isEmpty { issues.warning(p(), r.id, "can never be scheduled: " + never.joined(separator: "; ")) }
             if let type {
                 let lo = max(r.earliest, instance.horizon.start), hi = min(r.latest, instance.horizon.end - type.durationMinutes)
                 if lo > hi {
                     outsideHorizon += 1
-                    if outsideHorizon <= 20 { issues.warning(p, r.id, "its window does not meet the horizon") }
+                    if outsideHorizon <= 20 { issues.warning(p(), r.id, "its window does not meet the horizon") }
                 }
             }
-            if r.patient.contains(where: \.isWhitespace) { blankPatients += 1 }
+            if hasBlank(r.patient) { blankPatients += 1 }
         }
         if outsideHorizon > 20 {
             issues.warning("requests", nil, "\(outsideHorizon) requests in all have windows that miss the horizon")
@@ -193,6 +206,15 @@ public enum InstanceChecker {
         if blankPatients > 0 {
             issues.warning("requests", nil, "\(blankPatients) requests have a patient id with blanks (ids must be opaque, never names)")
         }
+    }
+
+    /// Whether an id contains white space (a sign that a name was used instead of an opaque id).
+    static func hasBlank(_ id: String) -> Bool {
+        for byte in id.utf8 {
+            if byte == 32 || (9...13).contains(byte) { return true }
+            if byte >= 0x80 { return id.unicodeScalars.contains { $0.properties.isWhitespace } }
+        }
+        return false
     }
 
     private static func checkGroupsAndSeries(_ index: InstanceIndex, _ issues: inout Issues) {

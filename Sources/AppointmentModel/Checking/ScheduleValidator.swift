@@ -38,6 +38,8 @@ public struct ScheduleValidator {
         var visit: TimeSpan
         var roomInterval: TimeSpan
         var room: Int?
+        /// Provider indices in role order; nil for an unknown id.
+        var providers: [Int?]
     }
 
     private final class Sink {
@@ -55,13 +57,14 @@ public struct ScheduleValidator {
         let sink = Sink()
         let placed = checkDocument(solution, sink)
         var good: [Placed] = []
-        good.reserveCapacity(placed.count)
-        for (r, a) in placed.sorted(by: { $0.key < $1.key }) {
-            guard let ti = index.type[instance.requests[r].type] else { continue }
+        good.reserveCapacity(solution.assignments.count)
+        for r in placed.indices {
+            guard let a = placed[r], let ti = index.requestType[r] else { continue }
             let type = instance.appointmentTypes[ti]
             let room = a.room.flatMap { index.room[$0] }
             let p = Placed(request: r, assignment: a, type: type, visit: type.visit(at: a.start),
-                           roomInterval: type.roomInterval(at: a.start), room: room)
+                           roomInterval: type.roomInterval(at: a.start), room: room,
+                           providers: a.providers.map { index.provider[$0] })
             checkGridAndHorizon(p, sink)
             checkWindow(p, sink)
             checkRoles(p, sink)
@@ -80,12 +83,13 @@ public struct ScheduleValidator {
             ($0.element.rule, order($0.element), $0.offset) < ($1.element.rule, order($1.element), $1.offset)
         }.map(\.element)
         return ValidationReport(violations: violations, cost: CostEvaluator.cost(placed: placed, index: index),
-                                assigned: placed.count, requests: instance.requests.count)
+                                assigned: placed.reduce(0) { $0 + ($1 == nil ? 0 : 1) }, requests: instance.requests.count)
     }
 
     // MARK: Rule 1 — the document: ids exist, every request exactly once
 
-    private func checkDocument(_ solution: Solution, _ sink: Sink) -> [Int: Assignment] {
+    /// Rule 1 on the document, and the first assignment of each request (by request index).
+    private func checkDocument(_ solution: Solution, _ sink: Sink) -> [Assignment?] {
         let instance = index.instance
         if solution.declaredFormat != ExchangeFormat.solutionFormat {
             sink.add(1, .solutionFormat, [], "format is \"\(solution.declaredFormat)\", expected \"\(ExchangeFormat.solutionFormat)\"")
@@ -94,8 +98,7 @@ public struct ScheduleValidator {
             sink.add(1, .instanceName, [], "solution is for instance \"\(solution.instance)\", not \"\(instance.name)\"")
         }
         var seen = [Int](repeating: 0, count: instance.requests.count)
-        var placed: [Int: Assignment] = [:]
-        placed.reserveCapacity(solution.assignments.count)
+        var placed = [Assignment?](repeating: nil, count: instance.requests.count)
         for a in solution.assignments {
             guard let r = index.request[a.request] else {
                 sink.add(1, .unknownRequest, [a.request], "assignment for unknown request \"\(a.request)\"")
@@ -111,11 +114,12 @@ public struct ScheduleValidator {
             }
             seen[r] += 1
         }
-        for (r, request) in instance.requests.enumerated() where index.request[request.id] == r {
+        for r in seen.indices where seen[r] != 1 && index.isFirstRequest[r] {
+            let id = instance.requests[r].id
             if seen[r] == 0 {
-                sink.add(1, .missing, [request.id], "request appears neither in assignments nor in unscheduled")
-            } else if seen[r] > 1 {
-                sink.add(1, .duplicate, [request.id], "request appears \(seen[r]) times in the solution")
+                sink.add(1, .missing, [id], "request appears neither in assignments nor in unscheduled")
+            } else {
+                sink.add(1, .duplicate, [id], "request appears \(seen[r]) times in the solution")
             }
         }
         return placed
@@ -152,7 +156,7 @@ public struct ScheduleValidator {
         let request = index.instance.requests[p.request]
         let providers = p.assignment.providers
         let id = request.id
-        for pid in providers where index.provider[pid] == nil {
+        for (pid, pi) in zip(providers, p.providers) where pi == nil {
             sink.add(1, .unknownProvider, [id], "unknown provider \"\(pid)\"")
         }
         if providers.count != p.type.roles.count {
@@ -162,14 +166,14 @@ public struct ScheduleValidator {
             sink.add(3, .providerRepeated, [id], "a provider fills more than one role")
         }
         for (k, (pid, role)) in zip(providers, p.type.roles).enumerated() {
-            guard let pi = index.provider[pid] else { continue }
+            guard let pi = p.providers[k] else { continue }
             let missing = role.skills.filter { !index.skills[pi].contains($0) }
             if !missing.isEmpty {
                 sink.add(3, .skills, [id], "provider \(pid) lacks \(Set(missing).sorted().joined(separator: ", ")) for role \(k)")
             }
         }
         if let allowed = request.providers {
-            for pid in providers where index.provider[pid] != nil && !allowed.contains(pid) {
+            for (pid, pi) in zip(providers, p.providers) where pi != nil && !allowed.contains(pid) {
                 sink.add(3, .providerNotAllowed, [id], "provider \(pid) is not in the request's providers list")
             }
         }
@@ -213,8 +217,8 @@ public struct ScheduleValidator {
         let instance = index.instance
         let id = p.assignment.request
         let roomLocation = p.room.map { instance.rooms[$0].location }
-        for pid in p.assignment.providers {
-            guard let pi = index.provider[pid] else { continue }
+        for (pid, pi) in zip(p.assignment.providers, p.providers) {
+            guard let pi else { continue }
             if let shift = index.shift(of: pi, containing: p.visit) {
                 if p.type.isInPerson, let roomLocation, shift.location != roomLocation {
                     sink.add(4, .shiftLocation, [id], "\(pid)'s shift is at \(shift.location) but room \(p.assignment.room ?? "") is at \(roomLocation)")
@@ -241,37 +245,47 @@ public struct ScheduleValidator {
 
     private func checkOverlaps(_ good: [Placed], _ sink: Sink) {
         let instance = index.instance
-        var byProvider: [String: [(TimeSpan, String)]] = [:]
-        var byRoom: [String: [(TimeSpan, String)]] = [:]
-        var byPatient: [String: [(TimeSpan, String)]] = [:]
+        var byProvider = [[Interval]](repeating: [], count: instance.providers.count)
+        var byRoom = [[Interval]](repeating: [], count: instance.rooms.count)
+        var byPatient = [[Interval]](repeating: [], count: index.patientCount)
         for p in good {
-            let id = p.assignment.request
-            var seen: [String] = []
-            for pid in p.assignment.providers where index.provider[pid] != nil && !seen.contains(pid) {
-                seen.append(pid)
-                byProvider[pid, default: []].append((p.visit, id))
+            var seen: [Int] = []
+            for case let pi? in p.providers where !seen.contains(pi) {
+                seen.append(pi)
+                byProvider[pi].append(Interval(span: p.visit, request: p.request))
             }
-            if let k = p.room, p.type.isInPerson { byRoom[instance.rooms[k].id, default: []].append((p.roomInterval, id)) }
-            byPatient[instance.requests[p.request].patient, default: []].append((p.visit, id))
+            if let k = p.room, p.type.isInPerson { byRoom[k].append(Interval(span: p.roomInterval, request: p.request)) }
+            byPatient[index.patient[p.request]].append(Interval(span: p.visit, request: p.request))
         }
-        sweep(byProvider, .providerOverlap, "provider", "visits", sink)
-        sweep(byRoom, .roomOverlap, "room", "room intervals", sink)
-        sweep(byPatient, .patientOverlap, "patient", "visits", sink)
+        sweep(byProvider, .providerOverlap, "provider", "visits", { instance.providers[$0].id }, sink)
+        sweep(byRoom, .roomOverlap, "room", "room intervals", { instance.rooms[$0].id }, sink)
+        sweep(byPatient, .patientOverlap, "patient", "visits", { instance.requests[index.firstRequestOfPatient[$0]].patient }, sink)
+    }
+
+    struct Interval {
+        var span: TimeSpan
+        var request: Int
     }
 
     /// Reports each interval that starts before the furthest end seen so far (sorted sweep).
-    private func sweep(_ groups: [String: [(TimeSpan, String)]], _ check: Violation.Check, _ noun: String,
-                       _ what: String, _ sink: Sink) {
-        for key in groups.keys.sorted() {
-            var items = groups[key]!
-            guard items.count > 1 else { continue }
-            items.sort { ($0.0.start, $0.0.end, $0.1) < ($1.0.start, $1.0.end, $1.1) }
-            var curEnd = items[0].0.end, curID = items[0].1
-            for (span, id) in items.dropFirst() {
-                if span.start < curEnd {
-                    sink.add(6, check, [curID, id], "\(noun) \(key) is in two overlapping \(what) (\(curID) and \(id))")
+    ///
+    /// - Complexity: O(k log k) for k intervals of one resource.
+    private func sweep(_ groups: [[Interval]], _ check: Violation.Check, _ noun: String, _ what: String,
+                       _ name: (Int) -> String, _ sink: Sink) {
+        let requests = index.instance.requests
+        for key in groups.indices where groups[key].count > 1 {
+            let items = groups[key].sorted {
+                ($0.span.start, $0.span.end) != ($1.span.start, $1.span.end)
+                    ? ($0.span.start, $0.span.end) < ($1.span.start, $1.span.end)
+                    : requests[$0.request].id < requests[$1.request].id
+            }
+            var curEnd = items[0].span.end, cur = items[0].request
+            for item in items.dropFirst() {
+                if item.span.start < curEnd {
+                    let (a, b) = (requests[cur].id, requests[item.request].id)
+                    sink.add(6, check, [a, b], "\(noun) \(name(key)) is in two overlapping \(what) (\(a) and \(b))")
                 }
-                if span.end > curEnd { curEnd = span.end; curID = id }
+                if item.span.end > curEnd { curEnd = item.span.end; cur = item.request }
             }
         }
     }
@@ -326,7 +340,7 @@ public struct ScheduleValidator {
 
     // MARK: Rule 9 — groups: whole or nothing, same start or in sequence
 
-    private func checkGroups(_ placed: [Int: Assignment], _ sink: Sink) {
+    private func checkGroups(_ placed: [Assignment?], _ sink: Sink) {
         let requests = index.instance.requests
         for gid in index.groupOrder {
             let members = index.groups[gid]!
@@ -346,7 +360,7 @@ public struct ScheduleValidator {
             case .sequence:
                 let sequence = members.sorted { (requests[$0].group?.order ?? 0, $0) < (requests[$1].group?.order ?? 0, $1) }
                 for (a, b) in zip(sequence, sequence.dropFirst()) {
-                    guard let ta = index.type[requests[a].type] else { continue }
+                    guard let ta = index.requestType[a] else { continue }
                     let end = placed[a]!.start + index.instance.appointmentTypes[ta].durationMinutes
                     let next = placed[b]!.start
                     if next < end || next > end + first.maxGapMinutes {
@@ -360,10 +374,11 @@ public struct ScheduleValidator {
 
     // MARK: Rule 9 — series: only after the predecessor, within the gap (start to start)
 
-    private func checkSeries(_ placed: [Int: Assignment], _ sink: Sink) {
+    private func checkSeries(_ placed: [Assignment?], _ sink: Sink) {
         let requests = index.instance.requests
-        for (r, request) in requests.enumerated() {
-            guard let link = request.after, let a = placed[r], index.request[request.id] == r else { continue }
+        for r in requests.indices {
+            guard let a = placed[r], let link = requests[r].after, index.isFirstRequest[r] else { continue }
+            let request = requests[r]
             guard let pr = index.request[link.request], let pa = placed[pr] else {
                 sink.add(9, .seriesPredecessor, [request.id, link.request], "\(request.id) is assigned but its predecessor \(link.request) is not")
                 continue
@@ -378,9 +393,11 @@ public struct ScheduleValidator {
 
     // MARK: Rule 10 — existing bookings stay assigned; pinned ones stay exactly put
 
-    private func checkExistingBookings(_ placed: [Int: Assignment], _ sink: Sink) {
-        for (r, request) in index.instance.requests.enumerated() where index.request[request.id] == r {
-            guard let current = request.current else { continue }
+    private func checkExistingBookings(_ placed: [Assignment?], _ sink: Sink) {
+        let requests = index.instance.requests
+        for r in requests.indices where index.isFirstRequest[r] {
+            guard let current = requests[r].current else { continue }
+            let request = requests[r]
             guard let a = placed[r] else {
                 sink.add(10, .currentUnscheduled, [request.id], "request has a current booking and must be assigned")
                 continue

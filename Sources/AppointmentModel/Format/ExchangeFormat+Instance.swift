@@ -12,7 +12,16 @@ public enum ExchangeFormat {
 
     /// Reads an instance from a file.
     public static func readInstance(contentsOf url: URL) throws(FormatError) -> Instance {
-        try readInstance(try bytes(of: url, document: "instance"))
+        try parseFile(url, document: "instance").withRoot { top throws(FormatError) in try readInstance(top) }
+    }
+
+    /// Reads and parses a file straight into a tape (no intermediate copies).
+    static func parseFile(_ url: URL, document: String) throws(FormatError) -> JSONTape {
+        guard url.isFileURL, let (bytes, block) = JSONTape.readFile(url.path) else {
+            _ = try bytes(of: url, document: document)  // reports why the file cannot be read
+            throw FormatError(document: document, issues: [InstanceIssue(.error, path: url.path, message: "cannot read the file")])
+        }
+        return try tape(owning: bytes, block: block, document: document)
     }
 
     static func bytes(of url: URL, document: String) throws(FormatError) -> [UInt8] {
@@ -25,28 +34,38 @@ public enum ExchangeFormat {
         }
     }
 
-    static func parseJSON(_ bytes: [UInt8], document: String) throws(FormatError) -> JSONObject {
-        let value: JSONValue
+    static func parseJSON(_ bytes: [UInt8], document: String) throws(FormatError) -> JSONTape {
+        let (owned, block) = PageBuffer.allocate(UInt8.self, count: bytes.count)
+        _ = owned.initialize(from: bytes)
+        return try tape(owning: UnsafeBufferPointer(owned), block: block, document: document)
+    }
+
+    static func tape(owning bytes: UnsafeBufferPointer<UInt8>, block: PageBuffer, document: String) throws(FormatError) -> JSONTape {
+        let tape: JSONTape
         do {
-            value = try JSONParser.parse(bytes)
+            tape = try JSONTape(owning: bytes, block: block)
         } catch {
             throw FormatError(document: document, issues: [
                 InstanceIssue(.error, path: document, message: "not valid JSON: \(error)"),
             ])
         }
-        guard case .object(let top) = value else {
+        let value = tape.root
+        guard value.kind == .object else {
             throw FormatError(document: document, issues: [
                 InstanceIssue(.error, path: document, message: "expected a JSON object at the top level, found \(value.kindName)"),
             ])
         }
-        return top
+        return tape
     }
 
     /// Reads an instance from UTF-8 JSON bytes.
     ///
     /// - Complexity: O(n) in the document size.
     public static func readInstance(_ bytes: [UInt8]) throws(FormatError) -> Instance {
-        let top = try parseJSON(bytes, document: "instance")
+        try parseJSON(bytes, document: "instance").withRoot { top throws(FormatError) in try readInstance(top) }
+    }
+
+    private static func readInstance(_ top: JSONView) throws(FormatError) -> Instance {
         var r = FieldReader()
         let format = r.string(top, "format", "instance", id: nil)
         if let format, format != instanceFormat {
@@ -67,35 +86,37 @@ public enum ExchangeFormat {
             granularity = 5
         }
 
-        func elements(_ key: String, required: Bool = true) -> [(path: String, object: JSONObject, id: String)] {
-            var out: [(String, JSONObject, String)] = []
-            for (i, item) in (r.list(top, key, "instance", id: nil, required: required) ?? []).enumerated() {
-                let path = "\(key)[\(i)]"
-                guard let o = r.object(item, path) else { continue }
-                guard let id = r.string(o, "id", path, id: nil) else { continue }
-                out.append(("\(path) (\(id))", o, id))
+        /// The elements of a top-level list that are objects with an id. Their `path` is lazy.
+        func elements(_ key: StaticString, required: Bool = true) -> [(path: ElementPath, object: JSONView, id: String)] {
+            var out: [(ElementPath, JSONView, String)] = []
+            let items = r.list(top, key, "instance", id: nil, required: required) ?? []
+            out.reserveCapacity(items.count)
+            for (i, item) in items.enumerated() {
+                guard let o = r.object(item, "\(key)[\(i)]") else { continue }
+                guard let id = r.string(o, "id", "\(key)[\(i)]", id: nil) else { continue }
+                out.append((ElementPath(section: key, index: i, id: id), o, id))
             }
             return out
         }
 
         var locations: [Location] = []
         for (path, o, id) in elements("locations") {
-            if let tz = r.string(o, "timeZone", path, id: id) { locations.append(Location(id: id, timeZone: tz)) }
+            if let tz = r.string(o, "timeZone", path.text, id: id) { locations.append(Location(id: id, timeZone: tz)) }
         }
 
         var rooms: [Room] = []
         for (path, o, id) in elements("rooms") {
-            let location = r.string(o, "location", path, id: id)
-            let kinds = r.strings(o, "kinds", path, id: id)
-            let open = r.spans(o, "open", path, id: id, required: false) ?? []
+            let location = r.string(o, "location", path.text, id: id)
+            let kinds = r.strings(o, "kinds", path.text, id: id)
+            let open = r.spans(o, "open", path.text, id: id, required: false) ?? []
             if let location, let kinds { rooms.append(Room(id: id, location: location, kinds: kinds, open: open)) }
         }
 
         var equipment: [EquipmentPool] = []
         for (path, o, id) in elements("equipment", required: false) {
-            let kind = r.string(o, "kind", path, id: id)
-            let location = r.string(o, "location", path, id: id)
-            let quantity = r.int(o, "quantity", path, id: id)
+            let kind = r.string(o, "kind", path.text, id: id)
+            let location = r.string(o, "location", path.text, id: id)
+            let quantity = r.int(o, "quantity", path.text, id: id)
             if let kind, let location, let quantity {
                 equipment.append(EquipmentPool(id: id, kind: kind, location: location, quantity: quantity))
             }
@@ -103,16 +124,16 @@ public enum ExchangeFormat {
 
         var providers: [Provider] = []
         for (path, o, id) in elements("providers") {
-            let skills = r.strings(o, "skills", path, id: id, required: false) ?? []
+            let skills = r.strings(o, "skills", path.text, id: id, required: false) ?? []
             var shifts: [Shift] = []
-            for (j, item) in (r.list(o, "shifts", path, id: id, required: false) ?? []).enumerated() {
+            for (j, item) in (r.list(o, "shifts", path.text, id: id, required: false) ?? []).enumerated() {
                 let p = "\(path).shifts[\(j)]"
                 guard let s = r.object(item, p, id: id) else { continue }
                 let location = r.string(s, "location", p, id: id)
                 if let span = r.span(item, p, id: id), let location { shifts.append(Shift(location: location, span: span)) }
             }
             var blocks: [Block] = []
-            for (j, item) in (r.list(o, "blocks", path, id: id, required: false) ?? []).enumerated() {
+            for (j, item) in (r.list(o, "blocks", path.text, id: id, required: false) ?? []).enumerated() {
                 let p = "\(path).blocks[\(j)]"
                 guard let b = r.object(item, p, id: id) else { continue }
                 let reason = r.string(b, "reason", p, id: id, required: false)
@@ -123,26 +144,26 @@ public enum ExchangeFormat {
 
         var types: [AppointmentType] = []
         for (path, o, id) in elements("appointmentTypes") {
-            let duration = r.int(o, "durationMinutes", path, id: id)
+            let duration = r.int(o, "durationMinutes", path.text, id: id)
             var roles: [Role] = []
-            for (j, item) in (r.list(o, "roles", path, id: id) ?? []).enumerated() {
+            for (j, item) in (r.list(o, "roles", path.text, id: id) ?? []).enumerated() {
                 let p = "\(path).roles[\(j)]"
                 if let ro = r.object(item, p, id: id) {
                     roles.append(Role(skills: r.strings(ro, "skills", p, id: id, required: false) ?? []))
                 }
             }
-            let roomKinds = r.strings(o, "roomKinds", path, id: id, required: false) ?? []
+            let roomKinds = r.strings(o, "roomKinds", path.text, id: id, required: false) ?? []
             var needs: [EquipmentNeed] = []
-            for (j, item) in (r.list(o, "equipment", path, id: id, required: false) ?? []).enumerated() {
+            for (j, item) in (r.list(o, "equipment", path.text, id: id, required: false) ?? []).enumerated() {
                 let p = "\(path).equipment[\(j)]"
                 guard let e = r.object(item, p, id: id) else { continue }
                 let kind = r.string(e, "kind", p, id: id)
                 let quantity = r.int(e, "quantity", p, id: id)
                 if let kind, let quantity { needs.append(EquipmentNeed(kind: kind, quantity: quantity)) }
             }
-            let setup = r.int(o, "setupMinutes", path, id: id, required: false) ?? 0
-            let cleanup = r.int(o, "cleanupMinutes", path, id: id, required: false) ?? 0
-            let telehealth = r.bool(o, "telehealth", path, id: id, required: false)
+            let setup = r.int(o, "setupMinutes", path.text, id: id, required: false) ?? 0
+            let cleanup = r.int(o, "cleanupMinutes", path.text, id: id, required: false) ?? 0
+            let telehealth = r.bool(o, "telehealth", path.text, id: id, required: false)
             if let duration {
                 types.append(AppointmentType(id: id, durationMinutes: duration, roles: roles, roomKinds: roomKinds,
                                              equipment: needs, setupMinutes: setup, cleanupMinutes: cleanup,
@@ -153,10 +174,8 @@ public enum ExchangeFormat {
         let objective = readObjective(top, &r)
 
         var requests: [Request] = []
-        requests.reserveCapacity(16_384)
-        for (path, o, id) in elements("requests") {
-            if let request = readRequest(o, path: path, id: id, &r) { requests.append(request) }
-        }
+        let items = r.list(top, "requests", "instance", id: nil) ?? []
+        requests = readRequests(items, timeline: r.timeline, issues: &r.issues)
 
         if !r.issues.isEmpty { throw FormatError(document: "instance", issues: r.issues) }
         return Instance(name: name, timeline: r.timeline, horizon: horizon, granularityMinutes: granularity,
@@ -164,9 +183,13 @@ public enum ExchangeFormat {
                         appointmentTypes: types, requests: requests, objective: objective)
     }
 
-    private static func readObjective(_ top: JSONObject, _ r: inout FieldReader) -> Objective {
-        let o = r.object(top, "objective", "instance", id: nil) ?? JSONObject()
-        func perPriority(_ key: String) -> PerPriority<Double> {
+    private static func readObjective(_ top: JSONView, _ r: inout FieldReader) -> Objective {
+        guard let o = r.object(top, "objective", "instance", id: nil) else {
+            let zero = PerPriority<Double>(urgent: 0, soon: 0, routine: 0)
+            return Objective(unscheduledPenalty: zero, idleMinuteCost: 0, leadCostPerDay: zero, preferenceMissCost: 0,
+                             moveCost: PerStatus(confirmed: 0, tentative: 0))
+        }
+        func perPriority(_ key: StaticString) -> PerPriority<Double> {
             guard let m = r.object(o, key, "objective", id: nil) else { return PerPriority(urgent: 0, soon: 0, routine: 0) }
             let p = "objective.\(key)"
             return PerPriority(urgent: r.number(m, "urgent", p, id: nil) ?? 0, soon: r.number(m, "soon", p, id: nil) ?? 0,
@@ -186,49 +209,73 @@ public enum ExchangeFormat {
                          moveCost: move)
     }
 
-    private static func readRequest(_ o: JSONObject, path: String, id: String, _ r: inout FieldReader) -> Request? {
-        let patient = r.string(o, "patient", path, id: id)
-        let type = r.string(o, "type", path, id: id)
-        let priority = r.enumeration(o, "priority", path, id: id, as: Priority.self)
-        let earliest = r.minute(o, "earliest", path, id: id)
-        let latest = r.minute(o, "latest", path, id: id)
-        let arrival = r.minute(o, "arrival", path, id: id)
-        let locations = r.strings(o, "locations", path, id: id, required: false)
-        let providers = r.strings(o, "providers", path, id: id, required: false)
-        let preferred = r.strings(o, "preferredProviders", path, id: id, required: false)
-        let availability = r.spans(o, "patientAvailability", path, id: id, required: false)
+    /// Reads the requests: they are most of a large instance.
+    private static func readRequests(_ items: [JSONView], timeline: Timeline, issues: inout [InstanceIssue]) -> [Request] {
+        var r = FieldReader()
+        r.timeline = timeline
+        var out: [Request] = []
+        out.reserveCapacity(items.count)
+        for i in items.indices {
+            guard let o = r.object(items[i], "requests[\(i)]"), let id = r.string(o, "id", "requests[\(i)]", id: nil) else { continue }
+            if let request = readRequest(o, path: ElementPath(section: "requests", index: i, id: id), id: id, &r) {
+                out.append(request)
+            }
+        }
+        issues += r.issues
+        return out
+    }
+
+    /// Reads one request. Requests are most of a large instance, so their members are found in one
+    /// pass over the object instead of one lookup per field.
+    private static func readRequest(_ o: JSONView, path: ElementPath, id: String, _ r: inout FieldReader) -> Request? {
+        var fields = [JSONView?](repeating: nil, count: RequestKey.allCases.count)
+        o.forEachMember { key, value in
+            if let k = RequestKey.match(key, in: o.tape), fields[k.rawValue] == nil { fields[k.rawValue] = value }
+        }
+        func v(_ k: RequestKey, required: Bool = true) -> JSONView? {
+            r.present(fields[k.rawValue], k.name, path.text, id: id, required: required)
+        }
+        let patient = r.string(v(.patient), "\(path).patient", id: id)
+        let type = r.string(v(.type), "\(path).type", id: id)
+        let priority = r.enumeration(v(.priority), "\(path).priority", id: id, as: Priority.self)
+        let earliest = r.minute(v(.earliest), "\(path).earliest", id: id)
+        let latest = r.minute(v(.latest), "\(path).latest", id: id)
+        let arrival = r.minute(v(.arrival), "\(path).arrival", id: id)
+        let locations = r.strings(v(.locations, required: false), "\(path).locations", id: id)
+        let providers = r.strings(v(.providers, required: false), "\(path).providers", id: id)
+        let preferred = r.strings(v(.preferredProviders, required: false), "\(path).preferredProviders", id: id)
+        let availability = r.spans(v(.patientAvailability, required: false), "\(path).patientAvailability", id: id)
         var group: GroupMembership?
-        if let g = r.object(o, "group", path, id: id, required: false) {
-            let p = "\(path).group"
-            let gid = r.string(g, "id", p, id: id)
-            let mode = r.enumeration(g, "mode", p, id: id, as: GroupMode.self)
+        if let g = v(.group, required: false).flatMap({ r.object($0, "\(path).group", id: id) }) {
+            let gid = r.string(g, "id", "\(path).group", id: id)
+            let mode = r.enumeration(g, "mode", "\(path).group", id: id, as: GroupMode.self)
             let sequence = mode == .sequence
-            let order = r.number(g, "order", p, id: id, required: sequence) ?? 0
-            let gap = r.int(g, "maxGapMinutes", p, id: id, required: sequence) ?? 0
+            let order = r.number(g, "order", "\(path).group", id: id, required: sequence) ?? 0
+            let gap = r.int(g, "maxGapMinutes", "\(path).group", id: id, required: sequence) ?? 0
             if let gid, let mode { group = GroupMembership(id: gid, mode: mode, order: order, maxGapMinutes: gap) }
         }
         var after: SeriesLink?
-        if let a = r.object(o, "after", path, id: id, required: false) {
-            let p = "\(path).after"
-            let pred = r.string(a, "request", p, id: id)
-            let lo = r.int(a, "minGapMinutes", p, id: id)
-            let hi = r.int(a, "maxGapMinutes", p, id: id)
+        if let a = v(.after, required: false).flatMap({ r.object($0, "\(path).after", id: id) }) {
+            let pred = r.string(a, "request", "\(path).after", id: id)
+            let lo = r.int(a, "minGapMinutes", "\(path).after", id: id)
+            let hi = r.int(a, "maxGapMinutes", "\(path).after", id: id)
             if let pred, let lo, let hi { after = SeriesLink(request: pred, minGapMinutes: lo, maxGapMinutes: hi) }
         }
         var current: ExistingBooking?
-        if let c = r.object(o, "current", path, id: id, required: false) {
+        if let c = v(.current, required: false).flatMap({ r.object($0, "\(path).current", id: id) }) {
             let p = "\(path).current"
             let provs = r.strings(c, "providers", p, id: id)
             var room: String?
             var roomOK = true
-            switch c["room"] {
-            case nil:
+            if let v = c["room"] {
+                if v.kind == .string, !v.string.isEmpty {
+                    room = v.string
+                } else if !v.isNull {
+                    r.problem("\(p).room", id: id, "expected a non-empty string or null, found \(v.kind == .string ? "an empty string" : v.kindName)")
+                    roomOK = false
+                }
+            } else {
                 r.problem("\(p).room", id: id, "missing field 'room' (null for telehealth)")
-                roomOK = false
-            case .null?: room = nil
-            case .string(let s)? where !s.isEmpty: room = s
-            case let other?:
-                r.problem("\(p).room", id: id, "expected a non-empty string or null, found \(other.kindName)")
                 roomOK = false
             }
             let start = r.minute(c, "start", p, id: id)
@@ -243,4 +290,44 @@ public enum ExchangeFormat {
                        arrival: arrival, locations: locations, providers: providers, preferredProviders: preferred,
                        patientAvailability: availability, group: group, after: after, current: current)
     }
+
+    /// The members of a request object.
+    private enum RequestKey: Int, CaseIterable {
+        case patient, type, priority, earliest, latest, arrival, locations, providers, preferredProviders
+        case patientAvailability, group, after, current
+
+        var name: StaticString {
+            switch self {
+            case .patient: "patient"
+            case .type: "type"
+            case .priority: "priority"
+            case .earliest: "earliest"
+            case .latest: "latest"
+            case .arrival: "arrival"
+            case .locations: "locations"
+            case .providers: "providers"
+            case .preferredProviders: "preferredProviders"
+            case .patientAvailability: "patientAvailability"
+            case .group: "group"
+            case .after: "after"
+            case .current: "current"
+            }
+        }
+
+        static func match(_ keyNode: Int, in tape: JSONTape) -> RequestKey? {
+            for k in allCases where tape.stringEquals(keyNode, k.name) { return k }
+            return nil
+        }
+    }
+}
+
+/// Where an element of a top-level list is, formatted only when a problem is reported:
+/// `requests[17] (R0018)`.
+struct ElementPath: CustomStringConvertible {
+    let section: StaticString
+    let index: Int
+    let id: String
+
+    var text: String { "\(section)[\(index)] (\(id))" }
+    var description: String { text }
 }

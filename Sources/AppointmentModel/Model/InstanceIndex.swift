@@ -28,6 +28,16 @@ public struct InstanceIndex: Sendable {
     public let groups: [String: [Int]]
     /// Group ids in order of first appearance.
     public let groupOrder: [String]
+    /// Per request: its appointment type's index, nil when unknown.
+    public let requestType: [Int?]
+    /// Per request: a dense number of its patient (same patient, same number).
+    public let patient: [Int]
+    /// Per patient number: the first request of that patient.
+    public let firstRequestOfPatient: [Int]
+    public var patientCount: Int { firstRequestOfPatient.count }
+
+    /// Per request: whether it is the first with its id (later duplicates are ignored).
+    public let isFirstRequest: [Bool]
 
     public struct PoolKey: Hashable, Sendable {
         public var kind: String
@@ -40,18 +50,19 @@ public struct InstanceIndex: Sendable {
 
     public init(_ instance: Instance) {
         self.instance = instance
-        func firstIndex<T: Identifiable>(_ items: [T]) -> [String: Int] where T.ID == String {
+        func firstIndex(_ ids: [String]) -> [String: Int] {
             var out: [String: Int] = [:]
-            out.reserveCapacity(items.count)
-            for (i, item) in items.enumerated() where out[item.id] == nil { out[item.id] = i }
+            out.reserveCapacity(ids.count)
+            for i in ids.indices where out[ids[i]] == nil { out[ids[i]] = i }
             return out
         }
-        location = firstIndex(instance.locations)
-        room = firstIndex(instance.rooms)
-        pool = firstIndex(instance.equipment)
-        provider = firstIndex(instance.providers)
-        type = firstIndex(instance.appointmentTypes)
-        request = firstIndex(instance.requests)
+        location = firstIndex(instance.locations.map(\.id))
+        room = firstIndex(instance.rooms.map(\.id))
+        pool = firstIndex(instance.equipment.map(\.id))
+        provider = firstIndex(instance.providers.map(\.id))
+        type = firstIndex(instance.appointmentTypes.map(\.id))
+        let requests = instance.requests
+        request = firstIndex(requests.map(\.id))
         sessions = instance.providers.map(\.sessions)
         sortedShifts = instance.providers.map { p in
             p.shifts.enumerated().map { (span: $1.span, location: $1.location, index: $0) }
@@ -72,13 +83,32 @@ public struct InstanceIndex: Sendable {
         poolByKindAndLocation = pools
         var groups: [String: [Int]] = [:]
         var order: [String] = []
-        for (i, r) in instance.requests.enumerated() where request[r.id] == i {
-            guard let g = r.group else { continue }
+        for i in requests.indices where request[requests[i].id] == i {
+            guard let g = requests[i].group else { continue }
             if groups[g.id] == nil { order.append(g.id) }
             groups[g.id, default: []].append(i)
         }
         self.groups = groups
         groupOrder = order
+        let requestIndex = request
+        isFirstRequest = requests.indices.map { requestIndex[requests[$0].id] == $0 }
+        let typeIndex = type
+        requestType = requests.map { typeIndex[$0.type] }
+        var patients: [String: Int] = [:]
+        patients.reserveCapacity(requests.count)
+        var first: [Int] = []
+        var patient = [Int](repeating: 0, count: requests.count)
+        for i in requests.indices {
+            if let k = patients[requests[i].patient] {
+                patient[i] = k
+            } else {
+                patients[requests[i].patient] = first.count
+                patient[i] = first.count
+                first.append(i)
+            }
+        }
+        self.patient = patient
+        firstRequestOfPatient = first
     }
 
     /// Index of the last element of a sorted array whose key is ≤ `value`, or -1.
