@@ -61,12 +61,21 @@ struct FieldReader {
     }
 
     mutating func strings(_ v: JSONView?, _ path: @autoclosure Path, id: String?) -> [String]? {
-        guard let items = list(v, path(), id: id) else { return nil }
+        guard let v else { return nil }
+        guard v.kind == .array else {
+            problem(path(), id: id, "expected a list, found \(v.kindName)")
+            return nil
+        }
         var out: [String] = []
-        out.reserveCapacity(items.count)
-        for (i, item) in items.enumerated() {
-            guard let s = string(item, "\(path())[\(i)]", id: id) else { return nil }
-            out.append(s)
+        out.reserveCapacity(v.count)
+        var bad: (Int, JSONView)?
+        v.forEachElement { i, item in
+            guard bad == nil else { return }
+            if item.kind == .string, case let s = item.string, !s.isEmpty { out.append(s) } else { bad = (i, item) }
+        }
+        if let (i, item) = bad {
+            _ = string(item, "\(path())[\(i)]", id: id)
+            return nil
         }
         return out
     }
@@ -140,12 +149,22 @@ struct FieldReader {
     }
 
     mutating func spans(_ v: JSONView?, _ path: @autoclosure Path, id: String?) -> [TimeSpan]? {
-        guard let items = list(v, path(), id: id) else { return nil }
+        guard let v else { return nil }
+        guard v.kind == .array else {
+            problem(path(), id: id, "expected a list, found \(v.kindName)")
+            return nil
+        }
         var out: [TimeSpan] = []
-        out.reserveCapacity(items.count)
+        out.reserveCapacity(v.count)
         var ok = true
-        for (i, item) in items.enumerated() {
+        var i = 0
+        var n = v.node + 1
+        let end = Int(v.tape.nodes[v.node].end)
+        while n < end {
+            let item = JSONView(tape: v.tape, node: n)
             if let span = span(item, "\(path())[\(i)]", id: id) { out.append(span) } else { ok = false }
+            n = item.kind == .array || item.kind == .object ? Int(v.tape.nodes[n].end) : n + 1
+            i += 1
         }
         return ok ? out : nil
     }

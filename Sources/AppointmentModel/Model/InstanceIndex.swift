@@ -62,7 +62,15 @@ public struct InstanceIndex: Sendable {
         provider = firstIndex(instance.providers.map(\.id))
         type = firstIndex(instance.appointmentTypes.map(\.id))
         let requests = instance.requests
-        request = firstIndex(requests.map(\.id))
+        var requestIndex: [String: Int] = [:]
+        requestIndex.reserveCapacity(requests.count)
+        var isFirst = [Bool](repeating: false, count: requests.count)
+        for i in requests.indices where requestIndex[requests[i].id] == nil {
+            requestIndex[requests[i].id] = i
+            isFirst[i] = true
+        }
+        request = requestIndex
+        isFirstRequest = isFirst
         sessions = instance.providers.map(\.sessions)
         sortedShifts = instance.providers.map { p in
             p.shifts.enumerated().map { (span: $1.span, location: $1.location, index: $0) }
@@ -90,8 +98,6 @@ public struct InstanceIndex: Sendable {
         }
         self.groups = groups
         groupOrder = order
-        let requestIndex = request
-        isFirstRequest = requests.indices.map { requestIndex[requests[$0].id] == $0 }
         let typeIndex = type
         requestType = requests.map { typeIndex[$0.type] }
         var patients: [String: Int] = [:]
