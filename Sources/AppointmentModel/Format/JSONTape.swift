@@ -15,14 +15,29 @@ import Darwin
 final class JSONTape {
     enum Kind: UInt8 { case null, `false`, `true`, number, string, array, object }
 
+    /// One value of the document in 8 bytes: kind (3 bits), flag (1 bit) and start (28 bits),
+    /// then end. Documents are therefore limited to 256 MiB.
     struct Node {
-        var kind: Kind
-        /// For strings: contains escapes. For numbers: has a fraction or exponent.
-        var flag: Bool
-        /// Strings and numbers: the byte range (strings without their quotes).
-        /// Containers: `start` is the member count, `end` the index of the node after the subtree.
-        var start: UInt32
+        private var head: UInt32
+        /// Strings and numbers: end of the byte range. Containers: index of the node after the subtree.
         var end: UInt32
+
+        static let maxOffset = UInt32(1 << 28 - 1)
+
+        init(kind: Kind, flag: Bool, start: UInt32, end: UInt32) {
+            head = UInt32(kind.rawValue) << 29 | (flag ? 1 << 28 : 0) | (start & Self.maxOffset)
+            self.end = end
+        }
+
+        var kind: Kind { Kind(rawValue: UInt8(head >> 29))! }
+        /// For strings: contains escapes. For numbers: has a fraction or exponent.
+        var flag: Bool { head & (1 << 28) != 0 }
+        /// Strings and numbers: start of the byte range (strings without their quotes).
+        /// Containers: the member count.
+        var start: UInt32 {
+            get { head & Self.maxOffset }
+            set { head = head & ~Self.maxOffset | (newValue & Self.maxOffset) }
+        }
     }
 
     /// The document and its nodes, owned by the tape and read through raw pointers so that field
@@ -45,9 +60,14 @@ final class JSONTape {
     /// Parses `bytes`, taking ownership of their `block` (freed with the tape, or at once when
     /// parsing fails).
     init(owning bytes: UnsafeBufferPointer<UInt8>, block: PageBuffer) throws(JSONSyntaxError) {
-        // Pretty-printed exchange documents hold about one node per 9 bytes; the builder doubles
-        // the buffer when a denser document needs more.
-        var builder = Builder(bytes: bytes, capacity: bytes.count / 6 + 64)
+        // Exchange documents hold about one node per 12 bytes; the builder doubles the buffer
+        // when a denser document needs more.
+        var builder = Builder(bytes: bytes, capacity: bytes.count / 10 + 64)
+        guard bytes.count <= Int(Node.maxOffset) else {
+            builder.nodeBlock.free()
+            block.free()
+            throw JSONSyntaxError(message: "document larger than 256 MiB", line: 1, column: 1)
+        }
         do throws(JSONSyntaxError) {
             builder.skipWhitespace()
             try builder.value(depth: 0)
