@@ -49,7 +49,7 @@ public enum InstanceChecker {
     /// Duplicate ids: an element whose id the index resolves to an earlier element.
     private static func checkIDs(_ index: InstanceIndex, _ issues: inout Issues) {
         let instance = index.instance
-        func unique(_ section: String, _ count: Int, _ id: (Int) -> String, _ first: [String: Int]) {
+        func unique(_ section: String, _ count: Int, _ id: (Int) -> String, _ first: IDTable) {
             guard first.count != count else { return }
             for i in 0..<count where first[id(i)] != i {
                 issues.error(path(section, i, id(i)), id(i), "id \"\(id(i))\" is not unique among \(section)")

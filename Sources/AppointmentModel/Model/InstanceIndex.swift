@@ -5,12 +5,12 @@
 /// When an id occurs twice, the first element wins (the instance check reports the duplicate).
 public struct InstanceIndex: Sendable {
     public let instance: Instance
-    public let location: [String: Int]
-    public let room: [String: Int]
-    public let pool: [String: Int]
-    public let provider: [String: Int]
-    public let type: [String: Int]
-    public let request: [String: Int]
+    public let location: IDTable
+    public let room: IDTable
+    public let pool: IDTable
+    public let provider: IDTable
+    public let type: IDTable
+    public let request: IDTable
     /// Per provider: sessions sorted by start.
     public let sessions: [[Session]]
     /// Per provider: shifts sorted by start, with their original index.
@@ -50,25 +50,15 @@ public struct InstanceIndex: Sendable {
 
     public init(_ instance: Instance) {
         self.instance = instance
-        func firstIndex(_ ids: [String]) -> [String: Int] {
-            var out: [String: Int] = [:]
-            out.reserveCapacity(ids.count)
-            for i in ids.indices where out[ids[i]] == nil { out[ids[i]] = i }
-            return out
-        }
-        location = firstIndex(instance.locations.map(\.id))
-        room = firstIndex(instance.rooms.map(\.id))
-        pool = firstIndex(instance.equipment.map(\.id))
-        provider = firstIndex(instance.providers.map(\.id))
-        type = firstIndex(instance.appointmentTypes.map(\.id))
+        location = IDTable(instance.locations.map(\.id))
+        room = IDTable(instance.rooms.map(\.id))
+        pool = IDTable(instance.equipment.map(\.id))
+        provider = IDTable(instance.providers.map(\.id))
+        type = IDTable(instance.appointmentTypes.map(\.id))
         let requests = instance.requests
-        var requestIndex: [String: Int] = [:]
-        requestIndex.reserveCapacity(requests.count)
+        let requestIndex = IDTable(requests.map(\.id))
         var isFirst = [Bool](repeating: false, count: requests.count)
-        for i in requests.indices where requestIndex[requests[i].id] == nil {
-            requestIndex[requests[i].id] = i
-            isFirst[i] = true
-        }
+        for i in requests.indices where requestIndex[requests[i].id] == i { isFirst[i] = true }
         request = requestIndex
         isFirstRequest = isFirst
         sessions = instance.providers.map(\.sessions)
@@ -100,18 +90,19 @@ public struct InstanceIndex: Sendable {
         groupOrder = order
         let typeIndex = type
         requestType = requests.map { typeIndex[$0.type] }
-        var patients: [String: Int] = [:]
-        patients.reserveCapacity(requests.count)
+        // The table maps each patient id to its first request; number patients in that order.
+        let firstOf = IDTable(requests.map(\.patient))
+        var number = [Int](repeating: -1, count: requests.count)
         var first: [Int] = []
+        first.reserveCapacity(firstOf.count)
         var patient = [Int](repeating: 0, count: requests.count)
         for i in requests.indices {
-            if let k = patients[requests[i].patient] {
-                patient[i] = k
-            } else {
-                patients[requests[i].patient] = first.count
-                patient[i] = first.count
-                first.append(i)
+            let f = firstOf[requests[i].patient]!
+            if number[f] < 0 {
+                number[f] = first.count
+                first.append(f)
             }
+            patient[i] = number[f]
         }
         self.patient = patient
         firstRequestOfPatient = first
