@@ -228,12 +228,14 @@ public enum ExchangeFormat {
     /// Reads one request. Requests are most of a large instance, so their members are found in one
     /// pass over the object instead of one lookup per field.
     private static func readRequest(_ o: JSONView, path: ElementPath, id: String, _ r: inout FieldReader) -> Request? {
-        var fields = [JSONView?](repeating: nil, count: RequestKey.allCases.count)
+        // Node index of each member's value (0: absent; node 0 is the document root, never a member).
+        var found = RequestMembers()
         o.forEachMember { key, value in
-            if let k = RequestKey.match(key, in: o.tape), fields[k.rawValue] == nil { fields[k.rawValue] = value }
+            if let k = RequestKey.match(key, in: o.tape), found[k] == 0 { found[k] = value.node }
         }
         func v(_ k: RequestKey, required: Bool = true) -> JSONView? {
-            r.present(fields[k.rawValue], k.name, path.text, id: id, required: required)
+            let n = found[k]
+            return r.present(n == 0 ? nil : JSONView(tape: o.tape, node: n), k.name, path.text, id: id, required: required)
         }
         let patient = r.string(v(.patient), "\(path).patient", id: id)
         let type = r.string(v(.type), "\(path).type", id: id)
@@ -291,6 +293,17 @@ public enum ExchangeFormat {
                        patientAvailability: availability, group: group, after: after, current: current)
     }
 
+    /// Where each member of a request object is, without a heap allocation per request.
+    private struct RequestMembers {
+        private var nodes: (Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32)
+            = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+
+        subscript(key: RequestKey) -> Int {
+            get { withUnsafeBytes(of: nodes) { Int($0.load(fromByteOffset: key.rawValue * 4, as: Int32.self)) } }
+            set { withUnsafeMutableBytes(of: &nodes) { $0.storeBytes(of: Int32(newValue), toByteOffset: key.rawValue * 4, as: Int32.self) } }
+        }
+    }
+
     /// The members of a request object.
     private enum RequestKey: Int, CaseIterable {
         case patient, type, priority, earliest, latest, arrival, locations, providers, preferredProviders
@@ -314,9 +327,31 @@ public enum ExchangeFormat {
             }
         }
 
+        /// The key named by a key node: one candidate by length and first byte, then one compare.
+        @inline(__always)
         static func match(_ keyNode: Int, in tape: JSONTape) -> RequestKey? {
-            for k in allCases where tape.stringEquals(keyNode, k.name) { return k }
-            return nil
+            let node = tape.nodes[keyNode]
+            let length = Int(node.end) - Int(node.start)
+            guard length >= 4 else { return nil }
+            let first = tape.bytes[Int(node.start)]
+            let candidate: RequestKey
+            switch (length, first) {
+            case (7, UInt8(ascii: "p")): candidate = .patient
+            case (4, _): candidate = .type
+            case (8, UInt8(ascii: "p")): candidate = .priority
+            case (8, _): candidate = .earliest
+            case (6, _): candidate = .latest
+            case (7, UInt8(ascii: "a")): candidate = .arrival
+            case (9, UInt8(ascii: "l")): candidate = .locations
+            case (9, _): candidate = .providers
+            case (18, _): candidate = .preferredProviders
+            case (19, _): candidate = .patientAvailability
+            case (5, UInt8(ascii: "g")): candidate = .group
+            case (5, _): candidate = .after
+            case (7, UInt8(ascii: "c")): candidate = .current
+            default: return nil
+            }
+            return tape.stringEquals(keyNode, candidate.name) ? candidate : nil
         }
     }
 }

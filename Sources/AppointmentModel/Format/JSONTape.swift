@@ -309,9 +309,6 @@ final class JSONTape {
             nodes[at].end = UInt32(count)
         }
 
-        /// Bytes that need no attention inside a string: not a quote, backslash, control or non-ASCII byte.
-        static let plain: [Bool] = (0..<256).map { c in c >= 0x20 && c < 0x80 && c != 34 && c != 92 }
-
         mutating func string() throws(JSONSyntaxError) -> Node {
             index += 1
             let start = index
@@ -319,7 +316,7 @@ final class JSONTape {
             var ascii = true
             while index < bytes.count {
                 let c = bytes[index]
-                if Self.plain[Int(c)] { index += 1; continue }
+                if c &- 0x20 < 0x60 && c != 34 && c != 92 { index += 1; continue }  // printable ASCII other than a quote or a backslash
                 if c == UInt8(ascii: "\"") {
                     let node = Node(kind: .string, flag: escaped, start: UInt32(start), end: UInt32(index))
                     if !ascii {
