@@ -12,10 +12,13 @@ let package = Package(
     products: [
         .library(name: "AppointmentOptimizer", targets: ["AppointmentOptimizer"]),
         .library(name: "AppointmentModel", targets: ["AppointmentModel"]),
+        .library(name: "MIPModel", targets: ["MIPModel"]),
+        .library(name: "GLPKBackend", targets: ["GLPKBackend"]),
         .executable(name: "appointment-optimizer", targets: ["AppointmentOptimizerCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         // The C library GLPK, linked from the system (Debian: libglpk-dev, no pkg-config file).
@@ -23,10 +26,18 @@ let package = Package(
             name: "CGLPK",
             providers: [.apt(["libglpk-dev"])]
         ),
+        // The one C target that calls GLPK: guarded entry points that never abort the process.
+        .target(name: "CGLPKShim", dependencies: ["CGLPK"], linkerSettings: [.linkedLibrary("glpk")]),
+        // A solver-neutral mixed-integer programming model, parameters and results.
+        .target(name: "MIPModel", swiftSettings: strict),
+        // The GLPK backend of MIPModel: the only Swift code that reaches GLPK.
+        .target(name: "GLPKBackend", dependencies: [
+            "MIPModel", "CGLPKShim", .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
         // The model, the exchange format, instance checks, the validator and the cost.
         .target(name: "AppointmentModel", swiftSettings: strict),
         // Umbrella module: re-exports every public module of the library.
-        .target(name: "AppointmentOptimizer", dependencies: ["AppointmentModel"], swiftSettings: strict),
+        .target(name: "AppointmentOptimizer", dependencies: ["AppointmentModel", "MIPModel", "GLPKBackend"], swiftSettings: strict),
         .executableTarget(
             name: "AppointmentOptimizerCLI",
             dependencies: [
@@ -38,6 +49,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["AppointmentModel"], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "AppointmentModelTests", dependencies: ["AppointmentModel", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "GLPKLinkTests", dependencies: ["CGLPK"], swiftSettings: strict),
+        .testTarget(name: "GLPKBackendTests", dependencies: ["GLPKBackend", "MIPModel", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "CLITests", dependencies: ["AppointmentModel", "TestSupport", "AppointmentOptimizerCLI"], swiftSettings: strict),
     ]
 )

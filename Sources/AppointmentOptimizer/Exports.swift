@@ -1,2 +1,4 @@
 // The umbrella module: `import AppointmentOptimizer` brings in the whole library.
 @_exported import AppointmentModel
+@_exported import GLPKBackend
+@_exported import MIPModel

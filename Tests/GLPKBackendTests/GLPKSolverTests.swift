@@ -1,0 +1,278 @@
+import Foundation
+@_spi(Testing) import GLPKBackend
+import Logging
+import MIPModel
+import Synchronization
+import Testing
+import TestSupport
+
+@Suite struct KnownOptimaTests {
+    let solver = GLPKSolver()
+
+    @Test(arguments: [UInt64(1), 2, 3, 4])
+    func knapsackReachesItsOptimum(seed: UInt64) throws {
+        var rng = SplitMix64(seed: seed)
+        let values = (0..<14).map { _ in Double(rng.next() % 90 + 10) }
+        let weights = (0..<14).map { _ in Double(rng.next() % 40 + 5) }
+        let capacity = weights.reduce(0, +) / 3
+        let (model, x) = Models.knapsack(values: values, weights: weights, capacity: capacity)
+        let result = try solver.solveSynchronously(model)
+        #expect(result.termination == .optimal)
+        #expect(result.objective == Models.bruteForceKnapsack(values: values, weights: weights, capacity: capacity))
+        #expect(model.violations(of: try #require(result.values)).isEmpty)
+        #expect(result.bestBound == result.objective)
+        #expect(x.allSatisfy { [0.0, 1.0].contains(result.value($0)) })
+    }
+
+    @Test func assignmentReachesItsOptimum() throws {
+        var rng = SplitMix64(seed: 11)
+        let cost = (0..<6).map { _ in (0..<6).map { _ in Double(rng.next() % 50) } }
+        let (model, _) = Models.assignment(cost)
+        let result = try solver.solveSynchronously(model)
+        #expect(result.termination == .optimal)
+        #expect(result.objective == Models.bruteForceAssignment(cost))
+    }
+
+    @Test func timeIndexedSchedulingReachesItsOptimum() throws {
+        let durations = [3, 2, 4, 1, 2], weights = [2.0, 1, 3, 4, 1], releases = [0, 1, 0, 5, 2]
+        let (model, _) = Models.timeIndexed(durations: durations, weights: weights, releases: releases, horizon: 16)
+        let result = try solver.solveSynchronously(model)
+        #expect(result.termination == .optimal)
+        #expect(result.objective == Models.bruteForceSchedule(durations: durations, weights: weights, releases: releases))
+        #expect(model.violations(of: try #require(result.values)).isEmpty)
+    }
+
+    @Test func aContinuousModelIsSolvedAsAnLP() throws {
+        var m = MIPModel(sense: .maximize)
+        let x = m.addVariable("x", objective: 3), y = m.addVariable("y", objective: 2)
+        m.addConstraint([Term(x, 1), Term(y, 1)], .lessOrEqual(4))
+        m.addConstraint([Term(x, 1), Term(y, 3)], .lessOrEqual(6))
+        m.addConstraint([Term(x, 1)], .lessOrEqual(3))
+        let result = try solver.solveSynchronously(m)
+        #expect(result.termination == .optimal)
+        #expect(abs((result.objective ?? 0) - 11) < 1e-9)
+    }
+
+    @Test func infeasibleModelsAreRecognised() throws {
+        var m = MIPModel()
+        let x = m.addVariable("x", kind: .integer, lowerBound: 0, upperBound: 10)
+        let y = m.addVariable("y", kind: .integer, lowerBound: 0, upperBound: 10)
+        m.addConstraint([Term(x, 1), Term(y, 1)], .greaterOrEqual(5))
+        m.addConstraint([Term(x, 1), Term(y, 1)], .lessOrEqual(3))
+        #expect(try solver.solveSynchronously(m).termination == .infeasible)
+        // Integer-infeasible although the relaxation is feasible: 2x = 1.
+        var n = MIPModel()
+        let z = n.addVariable("z", kind: .integer, lowerBound: 0, upperBound: 5)
+        n.addConstraint([Term(z, 2)], .equal(1))
+        let result = try solver.solveSynchronously(n)
+        #expect(result.termination == .infeasible)
+        #expect(result.values == nil)
+    }
+
+    @Test func unboundedModelsAreRecognised() throws {
+        var m = MIPModel(sense: .maximize)
+        let x = m.addVariable("x", kind: .integer, objective: 1)
+        let y = m.addVariable("y", objective: 1)
+        m.addConstraint([Term(x, 1), Term(y, -1)], .lessOrEqual(2))
+        #expect(try solver.solveSynchronously(m).termination == .unbounded)
+    }
+}
+
+@Suite struct MisuseTests {
+    @Test func invalidModelsAreRefusedBeforeGLPKSeesThem() {
+        var m = MIPModel()
+        let x = m.addVariable("x", lowerBound: 5, upperBound: 1)
+        m.addConstraint([Term(x, .nan)], .lessOrEqual(1), name: "broken")
+        m.addConstraint([Term(Variable(index: 7), 1)], .lessOrEqual(1), name: "dangling")
+        #expect {
+            try GLPKSolver().solveSynchronously(m)
+        } throws: { error in
+            guard case MIPError.invalidModel(let issues) = error else { return false }
+            return issues.count == 3
+        }
+    }
+
+    /// A misuse that reaches GLPK is an error, and GLPK keeps working on the same thread.
+    @Test func aMisuseReachingGLPKIsAnErrorAndTheThreadRecovers() throws {
+        let outcome = Mutex<[String]>([])
+        let thread = Thread {
+            var lines: [String] = []
+            for round in 0..<3 {
+                let error = GLPKSolver.provokeMisuse()
+                lines.append(error.map { "\(round): \($0)" } ?? "\(round): no error")
+                let (model, _) = Models.knapsack(values: [5, 4, 3], weights: [2, 3, 1], capacity: 4)
+                let result = try? GLPKSolver().solveSynchronously(model)
+                lines.append("\(round): \(result?.termination.rawValue ?? "failed") \(result?.objective ?? -1)")
+            }
+            outcome.withLock { $0 = lines }
+        }
+        thread.start()
+        while outcome.withLock({ $0.isEmpty }) { Thread.sleep(forTimeInterval: 0.01) }
+        let lines = outcome.withLock { $0 }
+        #expect(lines.count == 6)
+        for round in 0..<3 {
+            #expect(lines[2 * round].contains("solver failure"), "\(lines)")
+            #expect(lines[2 * round].lowercased().contains("row"), "\(lines)")
+            #expect(lines[2 * round + 1] == "\(round): optimal 8.0")
+        }
+    }
+
+    @Test func anInfeasibleWarmStartIsRefused() {
+        let (model, _) = Models.knapsack(values: [5, 4, 3], weights: [2, 3, 1], capacity: 4)
+        #expect {
+            try GLPKSolver().solveSynchronously(model, parameters: SolveParameters(warmStart: [1, 1, 1]))
+        } throws: { error in
+            guard case MIPError.infeasibleWarmStart(let v) = error else { return false }
+            return v.contains { $0.subject == "constraint capacity" }
+        }
+    }
+}
+
+@Suite struct ConcurrencyTests {
+    /// Separate problems on separate threads solve concurrently and correctly.
+    @Test func manySolvesInParallelAreAllCorrect() async throws {
+        let results = try await withThrowingTaskGroup(of: (Double, Double).self) { group in
+            for seed in 0..<24 {
+                group.addTask {
+                    var rng = SplitMix64(seed: UInt64(100 + seed))
+                    let values = (0..<12).map { _ in Double(rng.next() % 90 + 10) }
+                    let weights = (0..<12).map { _ in Double(rng.next() % 40 + 5) }
+                    let capacity = weights.reduce(0, +) / 2
+                    let (model, _) = Models.knapsack(values: values, weights: weights, capacity: capacity)
+                    let result = try await GLPKSolver().solve(model)
+                    return (result.objective ?? -1, Models.bruteForceKnapsack(values: values, weights: weights, capacity: capacity))
+                }
+            }
+            var all: [(Double, Double)] = []
+            for try await r in group { all.append(r) }
+            return all
+        }
+        #expect(results.count == 24)
+        for (got, want) in results { #expect(got == want) }
+    }
+}
+
+@Suite(.serialized) struct LimitsTests {
+    /// The limit holds for the whole solve, root LP included: wall time ≤ limit + 10 %.
+    @Test func theTimeLimitHolds() throws {
+        let model = Models.hard(seed: 5)
+        let result = try GLPKSolver().solveSynchronously(model, parameters: SolveParameters(timeLimit: .seconds(2)))
+        #expect([.timeLimitFeasible, .timeLimitNoSolution].contains(result.termination), "\(result.termination)")
+        #expect(result.statistics.wallTime <= .milliseconds(2200), "\(result.statistics.wallTime)")
+        if let values = result.values { #expect(model.violations(of: values).isEmpty) }
+    }
+
+    /// Cancelling the calling task stops the solve within 100 ms and returns the best found.
+    @Test func cancellationStopsTheSolveQuickly() async throws {
+        let model = Models.hard(seed: 6)
+        let started = Mutex<ContinuousClock.Instant?>(nil)
+        let task = Task {
+            try await GLPKSolver().solve(model, parameters: SolveParameters(timeLimit: .seconds(60)))
+        }
+        try await Task.sleep(for: .milliseconds(1500))
+        started.withLock { $0 = .now }
+        task.cancel()
+        let result = try await task.value
+        let latency = ContinuousClock.now - started.withLock { $0! }
+        #expect(result.termination == .cancelled)
+        #expect(latency <= .milliseconds(100), "\(latency)")
+        if let values = result.values { #expect(model.violations(of: values).isEmpty) }
+    }
+
+    /// Progress reports every improved incumbent and bound, in order.
+    @Test func progressReportsIncumbentsAndBounds() throws {
+        let model = Models.hard(seed: 7, items: 120, dimensions: 10)
+        let events = Mutex<[SolveProgress]>([])
+        let result = try GLPKSolver().solveSynchronously(model, parameters: SolveParameters(timeLimit: .seconds(3))) { p in
+            events.withLock { $0.append(p) }
+        }
+        let seen = events.withLock { $0 }
+        let incumbents = seen.filter { $0.event == .incumbent }.compactMap(\.incumbent)
+        let bounds = seen.filter { $0.event == .bound }.compactMap(\.bound)
+        #expect(!incumbents.isEmpty)
+        #expect(zip(incumbents, incumbents.dropFirst()).allSatisfy { $0 < $1 }, "incumbents improve")
+        #expect(zip(bounds, bounds.dropFirst()).allSatisfy { $0 > $1 }, "bounds tighten")
+        #expect(incumbents.last == result.objective)
+    }
+
+    /// A feasible warm start is taken as the first incumbent.
+    @Test func aWarmStartIsTheFirstIncumbent() throws {
+        let model = Models.hard(seed: 8, items: 150, dimensions: 12)
+        // A feasible start: take items greedily while every dimension has room.
+        var values = [Double](repeating: 0, count: model.variables.count)
+        for j in values.indices {
+            values[j] = 1
+            if !model.violations(of: values).isEmpty { values[j] = 0 }
+        }
+        let warmObjective = model.objectiveValue(values)
+        let events = Mutex<[SolveProgress]>([])
+        let result = try GLPKSolver().solveSynchronously(
+            model, parameters: SolveParameters(timeLimit: .seconds(2), warmStart: values)) { p in events.withLock { $0.append(p) } }
+        let first = events.withLock { $0.first { $0.event != .bound } }
+        #expect(result.warmStartAccepted)
+        #expect(first?.event == .warmStart)
+        #expect(first?.incumbent == warmObjective)
+        #expect((result.objective ?? 0) >= warmObjective)
+    }
+}
+
+@Suite struct ExportTests {
+    /// The exported LP, read and solved by glpsol, has the same optimum.
+    @Test(arguments: [GLPKSolver.ExportFormat.cplexLP, .freeMPS])
+    func exportedModelsSolveToTheSameOptimumInGlpsol(format: GLPKSolver.ExportFormat) throws {
+        let durations = [3, 2, 4, 1], weights = [2.0, 1, 3, 4], releases = [0, 1, 0, 5]
+        let (model, _) = Models.timeIndexed(durations: durations, weights: weights, releases: releases, horizon: 12)
+        let ours = try GLPKSolver().solveSynchronously(model)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("export-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent(format == .cplexLP ? "model.lp" : "model.mps").path
+        try GLPKSolver().write(model, to: file, format: format)
+        let report = dir.appendingPathComponent("solution.txt").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["glpsol", format == .cplexLP ? "--lp" : "--freemps", file, "-o", report]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let text = try String(contentsOfFile: report, encoding: .utf8)
+        let line = try #require(text.split(separator: "\n").first { $0.hasPrefix("Objective:") })
+        let value = try #require(line.split(separator: " ").compactMap { Double($0) }.first)
+        #expect(text.contains("INTEGER OPTIMAL"))
+        #expect(value == ours.objective)
+    }
+
+    @Test func writingToAnUnwritablePlaceIsAnError() {
+        let (model, _) = Models.knapsack(values: [1], weights: [1], capacity: 1)
+        #expect(throws: MIPError.self) {
+            try GLPKSolver().write(model, to: "/nonexistent/dir/model.lp", format: .cplexLP)
+        }
+    }
+}
+
+/// Collects log lines, to check where GLPK's terminal output goes.
+final class CapturingLogHandler: LogHandler, @unchecked Sendable {
+    let lines = Mutex<[String]>([])
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+    func log(event: LogEvent) { lines.withLock { $0.append(event.message.description) } }
+}
+
+@Suite struct LoggingTests {
+    @Test func glpkOutputGoesToTheLoggerOnlyWhenAskedFor() throws {
+        let (model, _) = Models.knapsack(values: [5, 4, 3, 7], weights: [2, 3, 1, 4], capacity: 6)
+        let quiet = CapturingLogHandler()
+        _ = try GLPKSolver(logger: Logger(label: "quiet") { _ in quiet }).solveSynchronously(model)
+        #expect(quiet.lines.withLock { $0.isEmpty })
+        let chatty = CapturingLogHandler()
+        _ = try GLPKSolver(logger: Logger(label: "chatty") { _ in chatty })
+            .solveSynchronously(model, parameters: SolveParameters(logLevel: .all))
+        let lines = chatty.lines.withLock { $0 }
+        #expect(lines.contains { $0.contains("INTEGER OPTIMAL SOLUTION FOUND") || $0.contains("Integer optimization") }, "\(lines.prefix(20))")
+    }
+}
