@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "AppointmentModel", targets: ["AppointmentModel"]),
         .library(name: "MIPModel", targets: ["MIPModel"]),
         .library(name: "GLPKBackend", targets: ["GLPKBackend"]),
+        .library(name: "RealTimeBooking", targets: ["RealTimeBooking"]),
         .executable(name: "appointment-optimizer", targets: ["AppointmentOptimizerCLI"]),
     ],
     dependencies: [
@@ -34,10 +35,12 @@ let package = Package(
         .target(name: "GLPKBackend", dependencies: [
             "MIPModel", "CGLPKShim", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
+        // Real-time booking: the availability index, offers, atomic book/cancel/move, the replay.
+        .target(name: "RealTimeBooking", dependencies: ["AppointmentModel"], swiftSettings: strict),
         // The model, the exchange format, instance checks, the validator and the cost.
         .target(name: "AppointmentModel", swiftSettings: strict),
         // Umbrella module: re-exports every public module of the library.
-        .target(name: "AppointmentOptimizer", dependencies: ["AppointmentModel", "MIPModel", "GLPKBackend"], swiftSettings: strict),
+        .target(name: "AppointmentOptimizer", dependencies: ["AppointmentModel", "MIPModel", "GLPKBackend", "RealTimeBooking"], swiftSettings: strict),
         .executableTarget(
             name: "AppointmentOptimizerCLI",
             dependencies: [
@@ -49,6 +52,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["AppointmentModel"], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "AppointmentModelTests", dependencies: ["AppointmentModel", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "GLPKLinkTests", dependencies: ["CGLPK"], swiftSettings: strict),
+        .testTarget(name: "RealTimeBookingTests", dependencies: ["RealTimeBooking", "AppointmentModel", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "GLPKBackendTests", dependencies: ["GLPKBackend", "MIPModel", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "CLITests", dependencies: ["AppointmentModel", "TestSupport", "AppointmentOptimizerCLI"], swiftSettings: strict),
     ]

@@ -2,3 +2,4 @@
 @_exported import AppointmentModel
 @_exported import GLPKBackend
 @_exported import MIPModel
+@_exported import RealTimeBooking

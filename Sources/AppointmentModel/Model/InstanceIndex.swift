@@ -110,7 +110,7 @@ public struct InstanceIndex: Sendable {
 
     /// Index of the last element of a sorted array whose key is ≤ `value`, or -1.
     @inline(__always)
-    static func lastIndex<T>(in items: [T], atMost value: Int, key: (T) -> Int) -> Int {
+    public static func lastIndex<T>(in items: [T], atMost value: Int, key: (T) -> Int) -> Int {
         var lo = 0, hi = items.count
         while lo < hi {
             let mid = (lo + hi) / 2

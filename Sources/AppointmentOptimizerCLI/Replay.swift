@@ -1,0 +1,67 @@
+import AppointmentOptimizer
+import ArgumentParser
+import Foundation
+
+struct Replay: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Replay the requests in arrival order through the real-time booking engine.",
+        discussion: """
+        Starts from the existing bookings and answers each request (a group as one unit) with the
+        best offer of the policy, never moving an earlier answer. Prints the cost, its parts and the
+        decision latency.
+        """
+    )
+
+    enum Policy: String, ExpressibleByArgument, CaseIterable {
+        case bestFit = "best-fit"
+        case earliest
+    }
+
+    @Argument(help: "The instance (clinic-schedule/1 JSON).") var instance: String
+    @Option(help: "Where to write the solution.") var out: String
+    @Option(help: "Ranking policy: best-fit (least marginal cost) or earliest.") var policy: Policy = .bestFit
+    @Flag(help: "Print one JSON object instead of a report.") var json = false
+
+    func run() throws {
+        let model: Instance
+        do {
+            model = try ExchangeFormat.readInstance(contentsOf: URL(fileURLWithPath: instance))
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw Outcome.unreadable
+        }
+        let errors = InstanceChecker.errors(in: model)
+        guard errors.isEmpty else {
+            FileHandle.standardError.write(Data("error: \(FormatError(document: "instance", issues: errors))\n".utf8))
+            throw Outcome.invalid
+        }
+        let report = switch policy {
+        case .bestFit: OnlineReplay.run(model, policy: BestFit())
+        case .earliest: OnlineReplay.run(model, policy: EarliestFirst())
+        }
+        do {
+            try Data(ExchangeFormat.write(report.solution, for: model).utf8).write(to: URL(fileURLWithPath: out))
+        } catch {
+            FileHandle.standardError.write(Data("error: cannot write \(out): \(error.localizedDescription)\n".utf8))
+            throw Outcome.unreadable
+        }
+        let validation = ScheduleValidator(model).validate(report.solution)
+        let micros = { (d: Duration) in Double(d.components.seconds) * 1e6 + Double(d.components.attoseconds) / 1e12 }
+        if json {
+            guard case .object(var object) = try JSONParser.parse(Array(Report.solutionJSON(model, validation).utf8)) else { return }
+            object.append("policy", .string(policy.rawValue))
+            object.append("decisions", .number(Double(report.latencies.count)))
+            object.append("latencyMicros", .object(JSONObject([
+                "median": .number(micros(report.medianLatency)), "p99": .number(micros(report.p99Latency)),
+                "max": .number(micros(report.maxLatency)),
+            ])))
+            emit(JSONWriter.write(.object(object)))
+        } else {
+            emit(Report.solutionText(model, validation))
+            emit(String(format: "decisions %d (booked %d, refused %d); latency median %.1f µs, p99 %.1f µs, max %.1f µs\n",
+                        report.latencies.count, report.booked, report.refused,
+                        micros(report.medianLatency), micros(report.p99Latency), micros(report.maxLatency)))
+        }
+        throw validation.isValid ? Outcome.valid : Outcome.invalid
+    }
+}

@@ -1,0 +1,54 @@
+import AppointmentModel
+import Synchronization
+
+/// The booking front that many tasks call at once: one ``BookingEngine`` behind a lock.
+///
+/// Every call runs whole under the lock, so an offer search sees one consistent state and a
+/// booking is all or nothing; two callers racing for the same slot get one success and one
+/// ``BookingError/slotTaken(_:_:)``. Calls are synchronous and short (microseconds): no `await`
+/// is held across the lock.
+public final class BookingDesk: Sendable {
+    private let engine: Mutex<BookingEngine>
+
+    public init(_ instance: Instance) {
+        engine = Mutex(BookingEngine(instance))
+    }
+
+    public init(engine: BookingEngine) {
+        self.engine = Mutex(engine)
+    }
+
+    public func offers(for request: String, limit: Int = 5, policy: some RankingPolicy = BestFit()) -> OfferResult {
+        engine.withLock { $0.offers(for: request, limit: limit, policy: policy) }
+    }
+
+    public func book(_ offer: Offer) throws(BookingError) {
+        try engine.withLock { (e: inout BookingEngine) throws(BookingError) in try e.book(offer) }
+    }
+
+    public func cancel(_ request: String) throws(BookingError) {
+        try engine.withLock { (e: inout BookingEngine) throws(BookingError) in try e.cancel(request) }
+    }
+
+    public func move(_ offer: Offer) throws(BookingError) {
+        try engine.withLock { (e: inout BookingEngine) throws(BookingError) in try e.move(offer) }
+    }
+
+    /// Finds the best offer and books it in one step (nobody can take it in between).
+    public func bookBest(_ request: String, policy: some RankingPolicy = BestFit()) -> Result<Offer, BookingError>? {
+        engine.withLock { e in
+            guard let best = e.offers(for: request, limit: 1, policy: policy).offers.first else { return nil }
+            do throws(BookingError) {
+                try e.book(best)
+                return .success(best)
+            } catch {
+                return .failure(error)
+            }
+        }
+    }
+
+    public func booking(of request: String) -> Placement? { engine.withLock { $0.booking(of: request) } }
+
+    /// A copy of the current state.
+    public var snapshot: BookingEngine { engine.withLock { $0 } }
+}

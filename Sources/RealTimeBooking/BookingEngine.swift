@@ -1,0 +1,361 @@
+import AppointmentModel
+
+/// The real-time booking state of one instance: which provider, room, equipment unit and patient
+/// is taken at every minute, and every request's booking.
+///
+/// An availability index answers "is this free?" in a few word operations: providers and rooms
+/// keep one bit per minute of the horizon, equipment pools a count per minute, patients the short
+/// sorted list of their visits, and each provider session the sorted list of its visits (for the
+/// idle time a new visit adds or removes). Every booking, cancellation and move updates it in
+/// place, all or nothing.
+///
+/// A value type: copy it to try something out. Wrap it in a ``BookingDesk`` to share it between
+/// tasks.
+public struct BookingEngine: Sendable {
+    public let index: InstanceIndex
+    /// The instance (stored, not read through `index` each time: that would copy it).
+    let instance: Instance
+
+    // Availability.
+    var providerBusy: [MinuteBitset]
+    var roomBusy: [MinuteBitset]
+    var poolUse: [[UInt16]]
+    var patientVisits: [[TimeSpan]]
+    /// Per provider, per session (as in `index.sessions`): that provider's visits in it, sorted.
+    var sessionVisits: [[[TimeSpan]]]
+    /// Per request: its booking, if any.
+    var booked: [Booking?]
+
+    // Static tables.
+    let horizonLength: Int
+    /// Per type, per role: qualified provider indices, ascending.
+    let qualified: [[[Int]]]
+    /// Per type, per location index: rooms of a fitting kind there, ascending.
+    let roomsFor: [[[Int]]]
+    /// Per type, per location index: the pools and quantities the type needs there; nil when a
+    /// pool is missing.
+    let poolsFor: [[[(pool: Int, quantity: Int)]?]]
+    let roomLocation: [Int]
+    /// Per provider, per session: the location index.
+    let sessionLocation: [[Int]]
+    /// Per request: requests whose `after` names it.
+    let successors: [[Int]]
+
+    /// Conflicts found among the existing bookings at start (an invalid instance); they are kept
+    /// booked all the same: an existing booking is never dropped.
+    public private(set) var initialConflicts: [BookingError] = []
+
+    /// A booking in index form.
+    struct Booking: Sendable, Hashable {
+        var providers: [Int]
+        var room: Int?
+        var start: Int
+    }
+
+    /// Builds the index from an instance and books its existing bookings.
+    ///
+    /// - Complexity: O(resources × horizon / 64 + requests × log).
+    public init(_ instance: Instance) {
+        self.init(index: InstanceIndex(instance))
+    }
+
+    public init(index: InstanceIndex) {
+        self.index = index
+        let instance = index.instance
+        self.instance = instance
+        horizonLength = max(instance.horizon.end, 0)
+        providerBusy = Array(repeating: MinuteBitset(length: horizonLength), count: instance.providers.count)
+        roomBusy = Array(repeating: MinuteBitset(length: horizonLength), count: instance.rooms.count)
+        poolUse = Array(repeating: [UInt16](repeating: 0, count: horizonLength), count: instance.equipment.count)
+        patientVisits = Array(repeating: [], count: index.patientCount)
+        sessionVisits = index.sessions.map { Array(repeating: [], count: $0.count) }
+        booked = Array(repeating: nil, count: instance.requests.count)
+        qualified = instance.appointmentTypes.map { t in
+            t.roles.map { role in instance.providers.indices.filter { index.provider($0, qualifiesFor: role) } }
+        }
+        let locations = instance.locations.count
+        roomLocation = instance.rooms.map { index.location[$0.location] ?? -1 }
+        let roomLocation = self.roomLocation
+        roomsFor = instance.appointmentTypes.map { t in
+            var byLocation = [[Int]](repeating: [], count: locations)
+            for (k, room) in instance.rooms.enumerated() where room.kinds.contains(where: t.roomKinds.contains) {
+                if roomLocation[k] >= 0 { byLocation[roomLocation[k]].append(k) }
+            }
+            return byLocation
+        }
+        poolsFor = instance.appointmentTypes.map { t in
+            instance.locations.map { location in
+                var out: [(pool: Int, quantity: Int)] = []
+                for need in t.equipment {
+                    guard let pool = index.poolByKindAndLocation[.init(kind: need.kind, location: location.id)] else { return nil }
+                    out.append((pool, need.quantity))
+                }
+                return out
+            }
+        }
+        sessionLocation = index.sessions.map { $0.map { index.location[$0.location] ?? -1 } }
+        var successors = [[Int]](repeating: [], count: instance.requests.count)
+        for (r, request) in instance.requests.enumerated() {
+            if let p = request.after.flatMap({ index.request[$0.request] }) { successors[p].append(r) }
+        }
+        self.successors = successors
+        for r in instance.requests.indices where index.isFirstRequest[r] {
+            guard let current = instance.requests[r].current else { continue }
+            do throws(BookingError) {
+                let b = try resolve(Placement(request: instance.requests[r].id, providers: current.providers,
+                                              room: current.room, start: current.start))
+                if let failure = blockingFailure(r, b) { initialConflicts.append(failure.error) }
+                commit(r, b)
+            } catch {
+                initialConflicts.append(error)
+            }
+        }
+    }
+
+    // MARK: State
+
+    /// Whether request `id` is booked.
+    public func isBooked(_ id: String) -> Bool { index.request[id].map { booked[$0] != nil } ?? false }
+
+    /// The booking of request `id`.
+    public func booking(of id: String) -> Placement? {
+        guard let r = index.request[id], let b = booked[r] else { return nil }
+        return placement(r, b)
+    }
+
+    /// Every booking as a solution; `reasons` gives the reason of each request left out.
+    public func solution(reasons: [String: String] = [:]) -> Solution {
+        var assignments: [Assignment] = []
+        var unscheduled: [Unscheduled] = []
+        for (r, request) in instance.requests.enumerated() {
+            if let b = booked[r] {
+                assignments.append(placement(r, b).assignment)
+            } else {
+                unscheduled.append(Unscheduled(request: request.id, reason: reasons[request.id] ?? "not booked"))
+            }
+        }
+        return Solution(instance: instance.name, assignments: assignments, unscheduled: unscheduled)
+    }
+
+    func placement(_ r: Int, _ b: Booking) -> Placement {
+        Placement(request: instance.requests[r].id, providers: b.providers.map { instance.providers[$0].id },
+                  room: b.room.map { instance.rooms[$0].id }, start: b.start)
+    }
+
+    /// A placement in index form; unknown ids are errors.
+    func resolve(_ p: Placement) throws(BookingError) -> Booking {
+        var providers: [Int] = []
+        for id in p.providers {
+            guard let k = index.provider[id] else { throw .unknownResource(id) }
+            providers.append(k)
+        }
+        var room: Int?
+        if let id = p.room {
+            guard let k = index.room[id] else { throw .unknownResource(id) }
+            room = k
+        }
+        return Booking(providers: providers, room: room, start: p.start)
+    }
+
+    // MARK: Committing (no checks: callers check first)
+
+    mutating func commit(_ r: Int, _ b: Booking) {
+        guard let t = index.requestType[r] else { return }
+        let type = instance.appointmentTypes[t]
+        let visit = type.visit(at: b.start)
+        for p in b.providers {
+            providerBusy[p].set(visit)
+            if let k = index.session(of: p, containing: visit) { Self.insert(visit, into: &sessionVisits[p][k]) }
+        }
+        if let room = b.room, type.isInPerson {
+            let interval = type.roomInterval(at: b.start)
+            roomBusy[room].set(interval)
+            if roomLocation[room] >= 0, let pools = poolsFor[t][roomLocation[room]] {
+                for (pool, q) in pools { adjust(pool, interval, by: q) }
+            }
+        }
+        Self.insert(visit, into: &patientVisits[index.patient[r]])
+        booked[r] = b
+    }
+
+    mutating func uncommit(_ r: Int) {
+        guard let b = booked[r], let t = index.requestType[r] else { return }
+        let type = instance.appointmentTypes[t]
+        let visit = type.visit(at: b.start)
+        for p in b.providers {
+            providerBusy[p].clear(visit)
+            if let k = index.session(of: p, containing: visit) { Self.remove(visit, from: &sessionVisits[p][k]) }
+        }
+        // Bits shared with another booking (only possible among conflicting existing bookings)
+        // are restored by re-marking the others on the same resources.
+        if let room = b.room, type.isInPerson {
+            let interval = type.roomInterval(at: b.start)
+            roomBusy[room].clear(interval)
+            if roomLocation[room] >= 0, let pools = poolsFor[t][roomLocation[room]] {
+                for (pool, q) in pools { adjust(pool, interval, by: -q) }
+            }
+        }
+        Self.remove(visit, from: &patientVisits[index.patient[r]])
+        booked[r] = nil
+        if !initialConflicts.isEmpty { remarkOverlaps(with: b, type: type) }
+    }
+
+    /// After removing a booking from an index that held conflicting existing bookings, marks the
+    /// other bookings on the same providers and room again.
+    private mutating func remarkOverlaps(with b: Booking, type: AppointmentType) {
+        for (r, other) in booked.enumerated() {
+            guard let other, let t = index.requestType[r] else { continue }
+            let ot = instance.appointmentTypes[t]
+            for p in other.providers where b.providers.contains(p) { providerBusy[p].set(ot.visit(at: other.start)) }
+            if let room = other.room, room == b.room, ot.isInPerson { roomBusy[room].set(ot.roomInterval(at: other.start)) }
+        }
+    }
+
+    private mutating func adjust(_ pool: Int, _ span: TimeSpan, by q: Int) {
+        let s = max(span.start, 0), e = min(span.end, horizonLength)
+        guard s < e else { return }
+        poolUse[pool].withUnsafeMutableBufferPointer { use in
+            for m in s..<e { use[m] = UInt16(clamping: Int(use[m]) + q) }
+        }
+    }
+
+    /// Static so that passing a part of `self` inout does not copy `self`'s arrays.
+    private static func insert(_ span: TimeSpan, into list: inout [TimeSpan]) {
+        let i = list.firstIndex { $0.start > span.start || ($0.start == span.start && $0.end > span.end) } ?? list.count
+        list.insert(span, at: i)
+    }
+
+    private static func remove(_ span: TimeSpan, from list: inout [TimeSpan]) {
+        if let i = list.firstIndex(of: span) { list.remove(at: i) }
+    }
+
+    // MARK: Feasibility
+
+    /// Why a placement cannot be made now: the error for a caller and the reason for explanations.
+    struct Failure {
+        var error: BookingError
+        var reason: Explanation.Reason
+    }
+
+    /// The first hard rule that placing request `r` as `b` would break in the current state, or
+    /// nil when it is feasible. Group and series relations are checked by the callers.
+    ///
+    /// - Complexity: O(roles × log sessions + room interval) for the equipment counts.
+    func blockingFailure(_ r: Int, _ b: Booking) -> Failure? {
+        let request = instance.requests[r]
+        let id = request.id
+        guard let t = index.requestType[r] else {
+            return Failure(error: .invalidPlacement(request: id, reason: "unknown appointment type"), reason: .noQualifiedProvider)
+        }
+        let type = instance.appointmentTypes[t]
+        let visit = type.visit(at: b.start)
+        let interval = type.roomInterval(at: b.start)
+        let g = instance.granularityMinutes
+        if b.start % g != 0 || !instance.horizon.contains(visit) || !instance.horizon.contains(interval) {
+            return Failure(error: .invalidPlacement(request: id, reason: "start \(b.start) is off the grid or outside the horizon"),
+                           reason: .windowOutsideHorizon)
+        }
+        if b.start < request.earliest || b.start > request.latest {
+            return Failure(error: .invalidPlacement(request: id, reason: "start \(b.start) is outside the request's window"),
+                           reason: .noSessionInWindow)
+        }
+        guard b.providers.count == type.roles.count, Set(b.providers).count == b.providers.count else {
+            return Failure(error: .invalidPlacement(request: id, reason: "needs \(type.roles.count) distinct providers"),
+                           reason: .noQualifiedProvider)
+        }
+        var roomLoc = -1
+        if type.isInPerson {
+            guard let room = b.room else {
+                return Failure(error: .invalidPlacement(request: id, reason: "an in-person visit needs a room"), reason: .noRoom)
+            }
+            roomLoc = roomLocation[room]
+            let roomModel = instance.rooms[room]
+            if !roomModel.kinds.contains(where: type.roomKinds.contains)
+                || (request.locations.map { !$0.contains(roomModel.location) } ?? false) {
+                return Failure(error: .invalidPlacement(request: id, reason: "room \(roomModel.id) does not fit"), reason: .noRoom)
+            }
+            if !index.roomIsOpen(room, for: interval) {
+                return Failure(error: .resourceClosed(.room(roomModel.id), interval), reason: .noRoom)
+            }
+        } else if b.room != nil {
+            return Failure(error: .invalidPlacement(request: id, reason: "a telehealth visit has no room"), reason: .noRoom)
+        }
+        for (k, p) in b.providers.enumerated() {
+            let pid = instance.providers[p].id
+            if !index.provider(p, qualifiesFor: type.roles[k]) || (request.providers.map { !$0.contains(pid) } ?? false) {
+                return Failure(error: .notQualified(request: id, provider: pid), reason: .noQualifiedProvider)
+            }
+            guard let s = index.session(of: p, containing: visit), !type.isInPerson || sessionLocation[p][s] == roomLoc else {
+                return Failure(error: .resourceClosed(.provider(pid), visit), reason: k == 0 ? .noSessionInWindow : .noSecondProvider)
+            }
+            if !providerBusy[p].isFree(visit) {
+                return Failure(error: .slotTaken(.provider(pid), visit), reason: k == 0 ? .sessionsFull : .noSecondProvider)
+            }
+        }
+        if let availability = request.patientAvailability, !availability.contains(where: { $0.contains(visit) }) {
+            return Failure(error: .resourceClosed(.patient(request.patient), visit), reason: .outsidePatientAvailability)
+        }
+        if patientVisits[index.patient[r]].contains(where: { $0.overlaps(visit) }) {
+            return Failure(error: .slotTaken(.patient(request.patient), visit), reason: .patientBusy)
+        }
+        if let room = b.room, type.isInPerson {
+            if !roomBusy[room].isFree(interval) {
+                return Failure(error: .slotTaken(.room(instance.rooms[room].id), interval), reason: .noRoom)
+            }
+            guard roomLoc >= 0, let pools = poolsFor[t][roomLoc] else {
+                return Failure(error: .invalidPlacement(request: id, reason: "no equipment pool of a needed kind at the room's location"),
+                               reason: .equipmentExhausted)
+            }
+            for (pool, q) in pools where !equipmentAvailable(pool, q, interval) {
+                return Failure(error: .equipmentExhausted(pool: instance.equipment[pool].id, interval), reason: .equipmentExhausted)
+            }
+        }
+        return nil
+    }
+
+    /// Whether `quantity` more units of `pool` are free during `span`.
+    @inline(__always)
+    func equipmentAvailable(_ pool: Int, _ quantity: Int, _ span: TimeSpan) -> Bool {
+        let capacity = instance.equipment[pool].quantity
+        guard quantity <= capacity else { return false }
+        let limit = capacity - quantity
+        let s = max(span.start, 0), e = min(span.end, horizonLength)
+        return poolUse[pool].withUnsafeBufferPointer { use in
+            for m in s..<max(s, e) where Int(use[m]) > limit { return false }
+            return true
+        }
+    }
+
+    // MARK: Marginal cost
+
+    /// Idle minutes that a visit adds to (or removes from) provider `p`'s session.
+    @inline(__always)
+    func idleChange(_ p: Int, _ visit: TimeSpan) -> Int {
+        guard let k = index.session(of: p, containing: visit) else { return 0 }
+        let visits = sessionVisits[p][k]
+        guard let first = visits.first?.start else { return 0 }
+        let last = visits.reduce(Int.min) { max($0, $1.end) }
+        return (max(last, visit.end) - min(first, visit.start)) - (last - first) - visit.duration
+    }
+
+    /// What placing request `r` as `b` adds to the spec's cost.
+    func marginalCost(_ r: Int, _ b: Booking, type: AppointmentType) -> MarginalCost {
+        let request = instance.requests[r]
+        let ob = instance.objective
+        var c = MarginalCost()
+        c.lead = ob.leadCostPerDay[request.priority] * Double((b.start - request.earliest) * 60) / 86_400
+        let visit = type.visit(at: b.start)
+        for p in b.providers { c.idleMinutes += idleChange(p, visit) }
+        c.idle = ob.idleMinuteCost * Double(c.idleMinutes)
+        if let preferred = request.preferredProviders, !preferred.isEmpty,
+           !b.providers.contains(where: { preferred.contains(instance.providers[$0].id) }) {
+            c.preferenceMisses = 1
+            c.preference = ob.preferenceMissCost
+        }
+        if let current = request.current {
+            let ids = Set(b.providers.map { instance.providers[$0].id })
+            if current.start != b.start || ids != Set(current.providers) { c.moves = ob.moveCost[current.status] }
+        }
+        return c
+    }
+}

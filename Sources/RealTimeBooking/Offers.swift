@@ -1,0 +1,220 @@
+import AppointmentModel
+
+/// Where one request goes: one provider per role (role order), a room or none, a start.
+public struct Placement: Sendable, Hashable {
+    public var request: String
+    public var providers: [String]
+    public var room: String?
+    /// Timeline minute of the visit start.
+    public var start: Int
+
+    public init(request: String, providers: [String], room: String?, start: Int) {
+        self.request = request
+        self.providers = providers
+        self.room = room
+        self.start = start
+    }
+
+    public var assignment: Assignment { Assignment(request: request, providers: providers, room: room, start: start) }
+}
+
+/// What an offer adds to the spec's cost, part by part.
+public struct MarginalCost: Sendable, Hashable {
+    /// `leadCostPerDay[priority] × (start − earliest) / 1440`, summed over the placements.
+    public var lead: Double = 0
+    /// Idle minutes added (positive) or removed (negative) in the providers' sessions.
+    public var idleMinutes: Int = 0
+    /// `idleMinuteCost × idleMinutes`.
+    public var idle: Double = 0
+    /// Placements whose request has preferred providers and gets none of them.
+    public var preferenceMisses: Int = 0
+    public var preference: Double = 0
+    /// Move cost when an existing booking would change start or providers.
+    public var moves: Double = 0
+
+    public init() {}
+
+    public var total: Double { lead + idle + preference + moves }
+
+    static func + (a: MarginalCost, b: MarginalCost) -> MarginalCost {
+        var c = MarginalCost()
+        c.lead = a.lead + b.lead
+        c.idleMinutes = a.idleMinutes + b.idleMinutes
+        c.idle = a.idle + b.idle
+        c.preferenceMisses = a.preferenceMisses + b.preferenceMisses
+        c.preference = a.preference + b.preference
+        c.moves = a.moves + b.moves
+        return c
+    }
+}
+
+/// A bookable option: every placement it needs (several for a group), and what it costs.
+public struct Offer: Sendable, Hashable {
+    public var placements: [Placement]
+    public var cost: MarginalCost
+    /// The ranking policy's score (smaller is better).
+    public var score: Double
+
+    /// The earliest start among the placements.
+    public var start: Int { placements.map(\.start).min() ?? 0 }
+}
+
+/// Orders offers; smaller scores are better. Ties break on the start, then provider and room
+/// ids, so the same state always gives the same offers.
+public protocol RankingPolicy: Sendable {
+    var name: String { get }
+    /// The score of an offer for one request (or one group member).
+    func score(cost: MarginalCost, start: Int) -> Double
+    /// A lower bound of `score` over every offer starting at or after `start` whose idle change
+    /// is at least `bestIdleChange` (in cost units). Return `-.infinity` when there is none: the
+    /// search then scans every candidate.
+    func lowerBound(lead: Double, bestIdleChange: Double, start: Int) -> Double
+}
+
+/// Minimise the marginal cost the spec defines: lead, idle minutes added or removed, preference
+/// misses. Offers pack sessions instead of scattering visits.
+public struct BestFit: RankingPolicy {
+    public init() {}
+    public var name: String { "best-fit" }
+    public func score(cost: MarginalCost, start: Int) -> Double { cost.total }
+    public func lowerBound(lead: Double, bestIdleChange: Double, start: Int) -> Double { lead + bestIdleChange }
+}
+
+/// The earliest start first (marginal cost breaks ties): what a plain first-available search does.
+public struct EarliestFirst: RankingPolicy {
+    public init() {}
+    public var name: String { "earliest" }
+    public func score(cost: MarginalCost, start: Int) -> Double { Double(start) * 1_000_000 + cost.total }
+    public func lowerBound(lead: Double, bestIdleChange: Double, start: Int) -> Double {
+        Double(start) * 1_000_000 - 1_000_000
+    }
+}
+
+/// Why no offer exists, as data: each blocking reason with the number of candidates it blocked.
+public struct Explanation: Sendable, Hashable, CustomStringConvertible {
+    public enum Reason: String, Sendable, Hashable, CaseIterable, Comparable {
+        case unknownRequest = "unknown request"
+        case windowOutsideHorizon = "the request's window does not meet the horizon"
+        case noQualifiedProvider = "no qualified provider (skills, allowed providers)"
+        case noSessionInWindow = "no provider session in the window at an allowed location"
+        case sessionsFull = "every session full at the candidate times"
+        case noSecondProvider = "no second provider free for a multi-role visit"
+        case noRoom = "no room of a fitting kind open and free"
+        case equipmentExhausted = "equipment exhausted"
+        case outsidePatientAvailability = "outside the patient's availability"
+        case patientBusy = "the patient has another visit then"
+        case predecessorNotBooked = "the series predecessor is not booked"
+        case groupIncomplete = "the group cannot be placed whole"
+        case alreadyBooked = "already booked"
+
+        public static func < (a: Reason, b: Reason) -> Bool { a.rawValue < b.rawValue }
+
+        var ordinal: Int {
+            switch self {
+            case .unknownRequest: 0
+            case .windowOutsideHorizon: 1
+            case .noQualifiedProvider: 2
+            case .noSessionInWindow: 3
+            case .sessionsFull: 4
+            case .noSecondProvider: 5
+            case .noRoom: 6
+            case .equipmentExhausted: 7
+            case .outsidePatientAvailability: 8
+            case .patientBusy: 9
+            case .predecessorNotBooked: 10
+            case .groupIncomplete: 11
+            case .alreadyBooked: 12
+            }
+        }
+    }
+
+    public var counts: [Reason: Int]
+
+    public init(counts: [Reason: Int] = [:]) { self.counts = counts }
+
+    /// The reason that blocked the most candidates.
+    public var main: Reason? {
+        counts.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key
+    }
+
+    mutating func add(_ reason: Reason, _ n: Int = 1) { counts[reason, default: 0] += n }
+
+    init(_ tally: Tally) {
+        counts = [:]
+        for (i, reason) in Reason.allCases.enumerated() where tally.counts[i] > 0 { counts[reason] = tally.counts[i] }
+    }
+
+    /// Counts kept in a flat array while searching (a dictionary update per failed candidate
+    /// would cost more than the candidate check).
+    struct Tally {
+        var counts = [Int](repeating: 0, count: Reason.allCases.count)
+        var isEmpty: Bool { !counts.contains { $0 > 0 } }
+
+        @inline(__always)
+        mutating func add(_ reason: Reason) { counts[reason.ordinal] += 1 }
+    }
+
+    public var description: String {
+        counts.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { "\($0.key.rawValue): \($0.value)" }
+            .joined(separator: "; ")
+    }
+}
+
+/// The answer to "what can you offer?": ranked offers, or why there are none.
+public struct OfferResult: Sendable, Hashable {
+    public var offers: [Offer]
+    /// Set when `offers` is empty.
+    public var explanation: Explanation?
+}
+
+/// A resource named in a conflict.
+public enum Resource: Sendable, Hashable, CustomStringConvertible {
+    case provider(String)
+    case room(String)
+    case equipment(String)
+    case patient(String)
+
+    public var description: String {
+        switch self {
+        case .provider(let id): "provider \(id)"
+        case .room(let id): "room \(id)"
+        case .equipment(let id): "equipment pool \(id)"
+        case .patient(let id): "patient \(id)"
+        }
+    }
+}
+
+/// Why a booking, cancellation or move was refused. Nothing was changed.
+public enum BookingError: Error, Sendable, Hashable, CustomStringConvertible {
+    case unknownRequest(String)
+    case unknownResource(String)
+    case slotTaken(Resource, TimeSpan)
+    case resourceClosed(Resource, TimeSpan)
+    case equipmentExhausted(pool: String, TimeSpan)
+    case notQualified(request: String, provider: String)
+    case invalidPlacement(request: String, reason: String)
+    case alreadyBooked(String)
+    case notBooked(String)
+    case pinned(String)
+    case groupMustBeBookedWhole(group: String)
+    case predecessorNotBooked(request: String, predecessor: String)
+    case successorBooked(request: String, successor: String)
+
+    public var description: String {
+        switch self {
+        case .unknownRequest(let id): "unknown request \(id)"
+        case .unknownResource(let id): "unknown provider or room \(id)"
+        case .slotTaken(let r, let span): "\(r) is taken during \(span)"
+        case .resourceClosed(let r, let span): "\(r) is not available during \(span)"
+        case .equipmentExhausted(let pool, let span): "equipment pool \(pool) is exhausted during \(span)"
+        case .notQualified(let request, let provider): "provider \(provider) cannot take request \(request)"
+        case .invalidPlacement(let request, let reason): "request \(request): \(reason)"
+        case .alreadyBooked(let id): "request \(id) is already booked; move it instead"
+        case .notBooked(let id): "request \(id) is not booked"
+        case .pinned(let id): "request \(id) is pinned and cannot change"
+        case .groupMustBeBookedWhole(let g): "group \(g) must be booked, moved or cancelled whole"
+        case .predecessorNotBooked(let r, let p): "request \(r) follows \(p), which is not booked"
+        case .successorBooked(let r, let s): "request \(r) has its series successor \(s) booked; cancel that first"
+        }
+    }
+}

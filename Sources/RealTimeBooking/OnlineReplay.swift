@@ -1,0 +1,88 @@
+import AppointmentModel
+
+/// The spec's online replay: requests answered one by one in arrival order against a schedule
+/// that starts with every existing booking, nothing answered earlier ever moved.
+///
+/// A group is answered as one unit when its last member arrives; a series member is answered
+/// when it arrives, against its predecessor's answer (it waits when that answer is not given yet).
+public struct OnlineReplay {
+    public struct Report: Sendable {
+        public var solution: Solution
+        /// One entry per decision (a group is one decision): offer search and booking.
+        public var latencies: [Duration]
+        public var booked: Int
+        public var refused: Int
+
+        public var medianLatency: Duration { Self.percentile(latencies, 0.5) }
+        public var p99Latency: Duration { Self.percentile(latencies, 0.99) }
+        public var maxLatency: Duration { latencies.max() ?? .zero }
+
+        static func percentile(_ values: [Duration], _ q: Double) -> Duration {
+            guard !values.isEmpty else { return .zero }
+            let sorted = values.sorted()
+            return sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * q).rounded()))]
+        }
+    }
+
+    /// Replays every request of `instance` with `policy`.
+    ///
+    /// - Complexity: one offer search and one booking per decision.
+    public static func run(_ instance: Instance, policy: some RankingPolicy = BestFit()) -> Report {
+        var engine = BookingEngine(instance)
+        let index = engine.index
+        let requests = instance.requests
+        let order = requests.indices.filter { index.isFirstRequest[$0] }.sorted { (requests[$0].arrival, $0) < (requests[$1].arrival, $1) }
+        var answered = [Bool](repeating: false, count: requests.count)
+        var arrived: [String: Int] = [:]
+        var waiting: [Int: [Int]] = [:]
+        var reasons: [String: String] = [:]
+        var latencies: [Duration] = []
+        latencies.reserveCapacity(requests.count)
+        var bookedCount = 0, refused = 0
+        let clock = ContinuousClock()
+
+        func decide(_ r: Int) {
+            let members = engine.groupMembers(r)
+            let start = clock.now
+            let result = engine.offers(for: requests[r].id, limit: 1, policy: policy)
+            var ok = false
+            if let best = result.offers.first {
+                do throws(BookingError) {
+                    try engine.book(best)
+                    ok = true
+                } catch {
+                    for m in members { reasons[requests[m].id] = "refused: \(error)" }
+                }
+            } else {
+                let why = result.explanation?.main?.rawValue ?? "no offer"
+                for m in members { reasons[requests[m].id] = "refused: \(why)" }
+            }
+            latencies.append(clock.now - start)
+            if ok { bookedCount += members.count } else { refused += members.count }
+            for m in members { answered[m] = true }
+            for m in members { for s in waiting.removeValue(forKey: m) ?? [] { arrive(s) } }
+        }
+
+        func arrive(_ r: Int) {
+            guard !answered[r] else { return }
+            if engine.booked[r] != nil {  // an existing booking: already in place
+                answered[r] = true
+                for s in waiting.removeValue(forKey: r) ?? [] { arrive(s) }
+                return
+            }
+            if let g = requests[r].group, let members = index.groups[g.id], members.count > 1 {
+                arrived[g.id, default: 0] += 1
+                guard arrived[g.id]! >= members.count else { return }
+            } else if let link = requests[r].after, let p = index.request[link.request], !answered[p] {
+                waiting[p, default: []].append(r)
+                return
+            }
+            decide(r)
+        }
+
+        for r in order { arrive(r) }
+        // Successors whose predecessor never got an answer (it had no arrival in range) are refused.
+        for (_, list) in waiting { for r in list where !answered[r] { decide(r) } }
+        return Report(solution: engine.solution(reasons: reasons), latencies: latencies, booked: bookedCount, refused: refused)
+    }
+}
