@@ -9,7 +9,7 @@ extension BookingEngine {
     /// request gets offers to move it (its own booking does not block them; the move cost counts).
     /// The state is the same after the call.
     ///
-    /// - Complexity: see ``searchSingle``; a group multiplies it by its size and by `limit × 4`
+    /// - Complexity: see ``searchSingle``; a group multiplies it by its size and by `4 × limit + 12`
     ///   start candidates of its first member, each searched in a narrow window.
     public mutating func offers(for id: String, limit: Int = 5, policy: some RankingPolicy = BestFit()) -> OfferResult {
         guard let r = index.request[id] else {
@@ -53,7 +53,7 @@ extension BookingEngine {
                                       why: inout Explanation.Tally) -> [Offer] {
         guard let mode = instance.requests[members[0]].group?.mode,
               let gap = instance.requests[members[0]].group?.maxGapMinutes else { return [] }
-        let firsts = searchSingle(members[0], limit: max(limit, 1) * 4, policy: policy, why: &why)
+        let firsts = searchSingle(members[0], limit: max(limit, 1) * 4 + 12, policy: policy, why: &why)
         var found: [(score: Double, start: Int, parts: [(Int, Candidate)])] = []
         for first in firsts {
             var parts: [(Int, Candidate)] = [(members[0], first)]
