@@ -49,11 +49,15 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Samples, built and run by the tests.
+        .executableTarget(name: "front-desk", dependencies: ["AppointmentOptimizer"], path: "Samples/FrontDesk",
+                          swiftSettings: strict),
         .target(name: "TestSupport", dependencies: ["AppointmentModel"], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "AppointmentModelTests", dependencies: ["AppointmentModel", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "GLPKLinkTests", dependencies: ["CGLPK"], swiftSettings: strict),
         .testTarget(name: "RealTimeBookingTests", dependencies: ["RealTimeBooking", "AppointmentModel", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "GLPKBackendTests", dependencies: ["GLPKBackend", "MIPModel", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "CLITests", dependencies: ["AppointmentModel", "TestSupport", "AppointmentOptimizerCLI"], swiftSettings: strict),
+        .testTarget(name: "CLITests", dependencies: ["AppointmentModel", "TestSupport", "AppointmentOptimizerCLI", "front-desk"],
+                    swiftSettings: strict),
     ]
 )

@@ -20,5 +20,14 @@ let package = Package(
             path: "Benchmarks/ParseCheckPrice",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "RealTimeBooking",
+            dependencies: [
+                .product(name: "AppointmentOptimizer", package: "main"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/RealTimeBooking",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )

@@ -51,6 +51,7 @@ struct Replay: ParsableCommand {
             guard case .object(var object) = try JSONParser.parse(Array(Report.solutionJSON(model, validation).utf8)) else { return }
             object.append("policy", .string(policy.rawValue))
             object.append("decisions", .number(Double(report.latencies.count)))
+            object.append("indexBytes", .number(Double(report.indexBytes)))
             object.append("latencyMicros", .object(JSONObject([
                 "median": .number(micros(report.medianLatency)), "p99": .number(micros(report.p99Latency)),
                 "max": .number(micros(report.maxLatency)),
@@ -58,9 +59,10 @@ struct Replay: ParsableCommand {
             emit(JSONWriter.write(.object(object)))
         } else {
             emit(Report.solutionText(model, validation))
-            emit(String(format: "decisions %d (booked %d, refused %d); latency median %.1f µs, p99 %.1f µs, max %.1f µs\n",
+            emit(String(format: "decisions %d (booked %d, refused %d); latency median %.1f µs, p99 %.1f µs, max %.1f µs; index %.1f MB\n",
                         report.latencies.count, report.booked, report.refused,
-                        micros(report.medianLatency), micros(report.p99Latency), micros(report.maxLatency)))
+                        micros(report.medianLatency), micros(report.p99Latency), micros(report.maxLatency),
+                        Double(report.indexBytes) / 1e6))
         }
         throw validation.isValid ? Outcome.valid : Outcome.invalid
     }

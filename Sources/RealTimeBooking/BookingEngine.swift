@@ -114,6 +114,18 @@ public struct BookingEngine: Sendable {
 
     // MARK: State
 
+    /// Bytes held by the availability index (bitsets, equipment counts, visit lists, bookings),
+    /// not counting the instance itself.
+    public var indexBytes: Int {
+        let bits = (providerBusy + roomBusy).reduce(0) { $0 + $1.words.count * 8 }
+        let pools = poolUse.reduce(0) { $0 + $1.count * 2 }
+        let visits = (patientVisits.reduce(0) { $0 + $1.count } + sessionVisits.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count } })
+            * MemoryLayout<TimeSpan>.stride
+        let lists = (patientVisits.count + sessionVisits.reduce(0) { $0 + $1.count }) * 32
+        let bookings = booked.count * MemoryLayout<Booking?>.stride + booked.reduce(0) { $0 + ($1?.providers.count ?? 0) * 8 }
+        return bits + pools + visits + lists + bookings
+    }
+
     /// Whether request `id` is booked.
     public func isBooked(_ id: String) -> Bool { index.request[id].map { booked[$0] != nil } ?? false }
 

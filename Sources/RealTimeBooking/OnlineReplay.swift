@@ -12,6 +12,8 @@ public struct OnlineReplay {
         public var latencies: [Duration]
         public var booked: Int
         public var refused: Int
+        /// Bytes of the availability index at the end (see ``BookingEngine/indexBytes``).
+        public var indexBytes: Int
 
         public var medianLatency: Duration { Self.percentile(latencies, 0.5) }
         public var p99Latency: Duration { Self.percentile(latencies, 0.99) }
@@ -83,6 +85,7 @@ public struct OnlineReplay {
         for r in order { arrive(r) }
         // Successors whose predecessor never got an answer (it had no arrival in range) are refused.
         for (_, list) in waiting { for r in list where !answered[r] { decide(r) } }
-        return Report(solution: engine.solution(reasons: reasons), latencies: latencies, booked: bookedCount, refused: refused)
+        return Report(solution: engine.solution(reasons: reasons), latencies: latencies, booked: bookedCount, refused: refused,
+                      indexBytes: engine.indexBytes)
     }
 }

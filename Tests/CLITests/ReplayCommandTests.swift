@@ -1,0 +1,42 @@
+import AppointmentModel
+import Foundation
+import Testing
+import TestSupport
+
+/// `appointment-optimizer replay` and the front-desk sample, end to end.
+@Suite struct ReplayCommandTests {
+    @Test(arguments: ["best-fit", "earliest"])
+    func replayWritesAValidSolutionAndReportsLatency(policy: String) throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("replay-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let run = try CommandRunner.run(["replay", SharedFiles.instanceURL("small-01").path, "--out", out.path,
+                                         "--policy", policy, "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        #expect(object["valid"] as? Bool == true)
+        #expect(object["cost"] is NSNumber)
+        #expect(Set((object["breakdown"] as? [String: Any] ?? [:]).keys) == ["unscheduled", "idle", "lead", "preference", "moves"])
+        let latency = try #require(object["latencyMicros"] as? [String: NSNumber])
+        #expect(Set(latency.keys) == ["median", "p99", "max"])
+        #expect(latency["median"]!.doubleValue <= latency["p99"]!.doubleValue)
+        let referee = try Referee.judge(instance: SharedFiles.instanceURL("small-01"), solution: out)
+        #expect(referee.valid)
+        #expect(abs(referee.cost - (object["cost"] as! NSNumber).doubleValue) <= 1e-6 * referee.cost)
+    }
+
+    @Test func theFrontDeskSampleRuns() throws {
+        let process = Process()
+        process.executableURL = CommandRunner.executable.deletingLastPathComponent().appendingPathComponent("front-desk")
+        process.arguments = [SharedFiles.sample("riverside-clinic").path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(text)")
+        #expect(text.contains("Stale offer refused: provider"))
+        #expect(text.contains("is pinned"))
+        #expect(text.contains("no offer because the series predecessor is not booked"))
+        #expect(text.contains("Schedule valid: true"))
+    }
+}
