@@ -1,7 +1,11 @@
 // swift-tools-version: 6.1
 // Benchmarks live in their own package so that the library's dependencies stay clean.
 // Run from this folder: `swift package benchmark` (see Docs/performance.md).
+import Foundation
 import PackageDescription
+
+/// The library's package identity is the name of the folder it was cloned into.
+let library = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().lastPathComponent
 
 let package = Package(
     name: "AppointmentOptimizerBenchmarks",
@@ -14,19 +18,19 @@ let package = Package(
         .executableTarget(
             name: "ParseCheckPrice",
             dependencies: [
-                .product(name: "AppointmentOptimizer", package: "main"),
+                .product(name: "AppointmentOptimizer", package: library),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/ParseCheckPrice",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
-            name: "RealTimeBooking",
+            name: "Booking",
             dependencies: [
-                .product(name: "AppointmentOptimizer", package: "main"),
+                .product(name: "AppointmentOptimizer", package: library),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
-            path: "Benchmarks/RealTimeBooking",
+            path: "Benchmarks/Booking",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
     ]

@@ -55,6 +55,13 @@ public struct Offer: Sendable, Hashable {
     /// The ranking policy's score (smaller is better).
     public var score: Double
 
+    /// An offer built by hand (for example from a coordinator's choice); `book` checks it fully.
+    public init(placements: [Placement], cost: MarginalCost = MarginalCost(), score: Double = 0) {
+        self.placements = placements
+        self.cost = cost
+        self.score = score
+    }
+
     /// The earliest start among the placements.
     public var start: Int { placements.map(\.start).min() ?? 0 }
 }
