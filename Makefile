@@ -22,7 +22,11 @@ demo: deps
 	$(BIN) validate $(SAMPLE)
 	@echo "== keep only its existing bookings, then check and price that schedule"
 	$(BIN) baseline $(SAMPLE) --out $(OUT)/baseline.json
-	$(BIN) validate $(SAMPLE) $(OUT)/baseline.json
+	$(BIN) validate $(SAMPLE) $(OUT)/baseline.json || true
+	@echo "== answer the waiting requests one by one, as the front desk would (online replay, best fit)"
+	$(BIN) replay $(SAMPLE) --out $(OUT)/replay.json
+	@echo "== a front desk's morning: offers, a booking, a conflict, a move, a cancellation, an explanation"
+	$(SWIFT) run -c release front-desk $(SAMPLE)
 
 test: deps
 	$(SWIFT) test
