@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "MIPModel", targets: ["MIPModel"]),
         .library(name: "GLPKBackend", targets: ["GLPKBackend"]),
         .library(name: "RealTimeBooking", targets: ["RealTimeBooking"]),
+        .library(name: "BatchOptimizer", targets: ["BatchOptimizer"]),
         .executable(name: "appointment-optimizer", targets: ["AppointmentOptimizerCLI"]),
     ],
     dependencies: [
@@ -37,10 +38,14 @@ let package = Package(
         ], swiftSettings: strict),
         // Real-time booking: the availability index, offers, atomic book/cancel/move, the replay.
         .target(name: "RealTimeBooking", dependencies: ["AppointmentModel"], swiftSettings: strict),
+        // The nightly batch optimiser: neighbourhoods of the schedule as integer programs.
+        .target(name: "BatchOptimizer", dependencies: ["AppointmentModel", "RealTimeBooking", "MIPModel", "GLPKBackend"],
+                swiftSettings: strict),
         // The model, the exchange format, instance checks, the validator and the cost.
         .target(name: "AppointmentModel", swiftSettings: strict),
         // Umbrella module: re-exports every public module of the library.
-        .target(name: "AppointmentOptimizer", dependencies: ["AppointmentModel", "MIPModel", "GLPKBackend", "RealTimeBooking"], swiftSettings: strict),
+        .target(name: "AppointmentOptimizer", dependencies: ["AppointmentModel", "MIPModel", "GLPKBackend", "RealTimeBooking", "BatchOptimizer"],
+                swiftSettings: strict),
         .executableTarget(
             name: "AppointmentOptimizerCLI",
             dependencies: [

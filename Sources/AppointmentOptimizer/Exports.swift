@@ -3,3 +3,4 @@
 @_exported import GLPKBackend
 @_exported import MIPModel
 @_exported import RealTimeBooking
+@_exported import BatchOptimizer

@@ -1,0 +1,65 @@
+import AppointmentOptimizer
+import ArgumentParser
+import Foundation
+
+struct Optimize: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Re-optimise the whole horizon with GLPK, neighbourhood by neighbourhood, under a time limit.",
+        discussion: "Starts from --start, or from the better of the existing bookings and the best-fit replay; never returns a costlier schedule."
+    )
+
+    @Argument(help: "The instance (clinic-schedule/1 JSON).") var instance: String
+    @Option(name: .customLong("time-limit"), help: "Seconds for the whole run.") var timeLimit: Double = 60
+    @Option(help: "Where to write the solution.") var out: String
+    @Option(help: "A solution to start from.") var start: String?
+    @Option(help: "Seed of the neighbourhood order.") var seed: UInt64 = 1
+    @Flag(help: "Print one JSON object instead of a report.") var json = false
+
+    func run() throws {
+        let model: Instance
+        let startSolution: Solution?
+        do {
+            model = try ExchangeFormat.readInstance(contentsOf: URL(fileURLWithPath: instance))
+            startSolution = try start.map { try ExchangeFormat.readSolution(contentsOf: URL(fileURLWithPath: $0), for: model) }
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw Outcome.unreadable
+        }
+        let parameters = OptimizerParameters(timeLimit: .milliseconds(Int64(max(timeLimit, 0.1) * 1000)), seed: seed)
+        let result: OptimizationResult
+        do {
+            result = try BatchOptimizer().optimize(model, start: startSolution, parameters: parameters) { event in
+                let line = String(format: "\r%7.1f s  cost %.2f  (%d neighbourhoods, %d improvements)   ",
+                                  Double(event.elapsed.components.seconds) + Double(event.elapsed.components.attoseconds) / 1e18,
+                                  event.cost.total, event.neighbourhoods, event.improvements)
+                FileHandle.standardError.write(Data(line.utf8))
+            }
+            FileHandle.standardError.write(Data("\n".utf8))
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw Outcome.invalid
+        }
+        do {
+            try Data(ExchangeFormat.write(result.solution, for: model).utf8).write(to: URL(fileURLWithPath: out))
+        } catch {
+            FileHandle.standardError.write(Data("error: cannot write \(out): \(error.localizedDescription)\n".utf8))
+            throw Outcome.unreadable
+        }
+        let report = ScheduleValidator(model).validate(result.solution)
+        let seconds = Double(result.wallTime.components.seconds) + Double(result.wallTime.components.attoseconds) / 1e18
+        if json {
+            guard case .object(var object) = try JSONParser.parse(Array(Report.solutionJSON(model, report).utf8)) else { return }
+            object.append("bound", result.bound.map(JSONValue.number) ?? .null)
+            object.append("wallSeconds", .number(seconds))
+            object.append("startCost", .number(result.startCost.total))
+            object.append("neighbourhoods", .number(Double(result.neighbourhoods)))
+            object.append("improvements", .number(Double(result.improvements)))
+            emit(JSONWriter.write(.object(object)))
+        } else {
+            emit(String(format: "start cost %.4f → %.4f after %d neighbourhoods (%d improvements) in %.1f s\n",
+                        result.startCost.total, result.cost.total, result.neighbourhoods, result.improvements, seconds))
+            emit(Report.solutionText(model, report))
+        }
+        throw report.isValid ? Outcome.valid : Outcome.invalid
+    }
+}

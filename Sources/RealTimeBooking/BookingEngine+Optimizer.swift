@@ -1,0 +1,116 @@
+import AppointmentModel
+
+/// Hooks for the batch optimiser, which rebuilds neighbourhoods of the schedule wholesale.
+/// Not for front-desk use: they skip the group and series checks that `book` makes.
+extension BookingEngine {
+    /// Removes request `r`'s booking, whatever it is.
+    @_spi(Optimizer)
+    public mutating func cancelForOptimizer(_ r: Int) throws(BookingError) {
+        guard booked[r] != nil else { throw .notBooked(instance.requests[r].id) }
+        uncommit(r)
+    }
+
+    /// Books `placement` for request `r` after checking every per-visit hard rule.
+    @_spi(Optimizer)
+    public mutating func placeForOptimizer(_ r: Int, _ placement: Placement) throws(BookingError) {
+        let b = try resolve(placement)
+        if let failure = blockingFailure(r, b) { throw failure.error }
+        commit(r, b)
+    }
+
+    /// Up to `limit` feasible placements of request `r` alone against the current state,
+    /// best-fit first, spread over the window.
+    @_spi(Optimizer)
+    public func candidatePlacements(for r: Int, limit: Int) -> [Placement] {
+        var why = Explanation.Tally()
+        return searchSingle(r, limit: limit, policy: BestFit(), why: &why).map { placement(r, $0.booking) }
+    }
+
+    /// Lead, preference and move cost of `placement` for request `r` (idle depends on the others).
+    @_spi(Optimizer)
+    public func placementCost(_ r: Int, _ placement: Placement) -> MarginalCost {
+        guard let b = try? resolve(placement), let t = index.requestType[r] else { return MarginalCost() }
+        var c = marginalCost(r, b, type: instance.appointmentTypes[t])
+        c.idle = 0
+        c.idleMinutes = 0
+        return c
+    }
+
+    /// Units of `pool` in use at minute `m`.
+    @_spi(Optimizer)
+    public func poolUsage(_ pool: Int, at m: Int) -> Int {
+        m >= 0 && m < horizonLength ? Int(poolUse[pool][m]) : 0
+    }
+
+    /// Minutes inside `spans` where the usage of `pool` changes.
+    @_spi(Optimizer)
+    public func poolChangePoints(_ pool: Int, within spans: [TimeSpan]) -> [Int] {
+        var out = Set<Int>()
+        for span in spans {
+            let s = max(span.start, 1), e = min(span.end, horizonLength)
+            guard s < e else { continue }
+            for m in s..<e where poolUse[pool][m] != poolUse[pool][m - 1] { out.insert(m) }
+        }
+        return out.sorted()
+    }
+
+    /// The visits of provider `p` in its session `k` (`index.sessions[p][k]`).
+    @_spi(Optimizer)
+    public func sessionVisitList(_ p: Int, _ k: Int) -> [TimeSpan] { sessionVisits[p][k] }
+}
+
+extension BookingEngine {
+    /// Every feasible placement of request `r` alone against the current state: each grid start
+    /// of each first-role provider session in the window, each free room of a fitting kind, the
+    /// other roles filled by the provider adding the least idle time. Stops at `maxCount`.
+    ///
+    /// - Complexity: O(sessions × starts × rooms) feasibility checks.
+    @_spi(Optimizer)
+    public func allPlacements(for r: Int, maxCount: Int) -> [Placement] {
+        let request = instance.requests[r]
+        guard let t = index.requestType[r] else { return [] }
+        let type = instance.appointmentTypes[t]
+        guard let w = window(r, type: type) else { return [] }
+        let g = instance.granularityMinutes
+        let allowed: Set<Int>? = request.providers.map { Set($0.compactMap { index.provider[$0] }) }
+        var out: [Placement] = []
+        for p in qualified[t][0] where allowed?.contains(p) ?? true {
+            for (k, session) in index.sessions[p].enumerated() where session.span.end > w.lo && session.span.start <= w.hi {
+                var start = Self.alignUp(max(w.lo, session.span.start), g)
+                let last = min(w.hi, session.span.end - type.durationMinutes)
+                while start <= last {
+                    var others: [Int] = []
+                    let visit = type.visit(at: start)
+                    var ok = providerBusy[p].isFree(visit)
+                    if ok {
+                        for role in type.roles.indices.dropFirst() {
+                            var best: (Int, Int)?
+                            for q in qualified[t][role] where q != p && !others.contains(q) && (allowed?.contains(q) ?? true) {
+                                guard let kq = index.session(of: q, containing: visit),
+                                      !type.isInPerson || sessionLocation[q][kq] == sessionLocation[p][k],
+                                      providerBusy[q].isFree(visit) else { continue }
+                                let idle = idleChange(q, visit)
+                                if best == nil || idle < best!.0 { best = (idle, q) }
+                            }
+                            guard let best else { ok = false; break }
+                            others.append(best.1)
+                        }
+                    }
+                    if ok {
+                        let providers = [p] + others
+                        let rooms: [Int?] = type.isInPerson ? roomsFor[t][max(sessionLocation[p][k], 0)].map { Optional($0) } : [nil]
+                        for room in rooms {
+                            let b = Booking(providers: providers, room: room, start: start)
+                            if blockingFailure(r, b) == nil {
+                                out.append(placement(r, b))
+                                if out.count >= maxCount { return out }
+                            }
+                        }
+                    }
+                    start += g
+                }
+            }
+        }
+        return out
+    }
+}
