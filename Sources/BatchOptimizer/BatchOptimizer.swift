@@ -74,8 +74,8 @@ public struct BatchOptimizer: Sendable {
         self.solver = solver
     }
 
-    /// Optimises `instance` from `start` (default: the better of the existing bookings and the
-    /// best-fit online replay), within `parameters.timeLimit`.
+    /// Optimises `instance` from `start` (default: the cheapest of the existing bookings, the
+    /// priority-ordered greedy and the best-fit online replay), within `parameters.timeLimit`.
     public func optimize(_ instance: Instance, start: Solution? = nil, parameters: OptimizerParameters = OptimizerParameters(),
                          progress: (@Sendable (OptimizerEvent) -> Void)? = nil) throws(OptimizerError) -> OptimizationResult {
         let clock = ContinuousClock()
@@ -93,10 +93,8 @@ public struct BatchOptimizer: Sendable {
             guard report.isValid else { throw .invalidStart(report.violations) }
             startSolution = start
         } else {
-            let baseline = Solution.baseline(of: instance)
-            let replay = OnlineReplay.run(instance).solution
-            startSolution = CostEvaluator.cost(of: replay, index: index).total <= CostEvaluator.cost(of: baseline, index: index).total
-                ? replay : baseline
+            let candidates = [Solution.baseline(of: instance), PriorityGreedy.run(instance), OnlineReplay.run(instance).solution]
+            startSolution = candidates.min { CostEvaluator.cost(of: $0, index: index).total < CostEvaluator.cost(of: $1, index: index).total }!
         }
         var engine = BookingEngine(index: index)
         for a in startSolution.assignments {
@@ -157,12 +155,21 @@ public struct BatchOptimizer: Sendable {
         let order = Self.neighbourhoods(instance, seed: parameters.seed)
         var stale = 0
         var k = 0
-        while clock.now < deadline, !order.isEmpty, stale < order.count {
+        // A full round without improvement widens the neighbourhoods (more candidates per request,
+        // more free requests) until the widest round is stale too, or time runs out.
+        var candidates = parameters.candidatesPerRequest
+        var freeLimit = parameters.maxFreeRequests
+        while clock.now < deadline, !order.isEmpty {
+            if stale >= order.count {
+                guard candidates < 4 * parameters.candidatesPerRequest else { break }
+                candidates *= 2
+                freeLimit = freeLimit * 3 / 2
+                stale = 0
+            }
             let hood = order[k % order.count]
             k += 1
-            let free = Self.freeRequests(in: hood, engine: engine, limit: parameters.maxFreeRequests)
-            guard !free.isEmpty, let sub = Subproblem.build(state: engine, free: free,
-                                                             candidatesPerRequest: parameters.candidatesPerRequest) else {
+            let free = Self.freeRequests(in: hood, engine: engine, limit: freeLimit)
+            guard !free.isEmpty, let sub = Subproblem.build(state: engine, free: free, candidatesPerRequest: candidates) else {
                 stale += 1
                 continue
             }

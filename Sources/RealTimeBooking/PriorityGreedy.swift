@@ -1,0 +1,31 @@
+import AppointmentModel
+
+/// An offline greedy: every request that is not booked yet, most urgent first (then the tightest
+/// deadline, then arrival), each given its best offer. Unlike the online replay it sees all
+/// requests at once, so urgent visits are never crowded out by earlier routine ones. A start
+/// for the batch optimiser.
+public enum PriorityGreedy {
+    /// - Complexity: one offer search and one booking per request (a group counts once).
+    public static func run(_ instance: Instance, policy: some RankingPolicy = BestFit()) -> Solution {
+        var engine = BookingEngine(instance)
+        let requests = instance.requests
+        let rank: (Priority) -> Int = { p in p == .urgent ? 0 : p == .soon ? 1 : 2 }
+        let order = requests.indices.filter { engine.index.isFirstRequest[$0] }.sorted {
+            (rank(requests[$0].priority), requests[$0].latest, requests[$0].arrival, $0)
+                < (rank(requests[$1].priority), requests[$1].latest, requests[$1].arrival, $1)
+        }
+        var reasons: [String: String] = [:]
+        // Predecessors before successors: a pass per series depth (chains are short).
+        for _ in 0..<4 {
+            for r in order where !engine.isBooked(requests[r].id) {
+                let result = engine.offers(for: requests[r].id, limit: 1, policy: policy)
+                if let best = result.offers.first, (try? engine.book(best)) != nil {
+                    for p in best.placements { reasons[p.request] = nil }
+                } else {
+                    reasons[requests[r].id] = "greedy: " + (result.explanation?.main?.rawValue ?? "no offer")
+                }
+            }
+        }
+        return engine.solution(reasons: reasons)
+    }
+}

@@ -1,0 +1,61 @@
+import AppointmentModel
+import BatchOptimizer
+import Foundation
+import Testing
+import TestSupport
+
+@Suite struct BatchOptimizerTests {
+    /// tiny-03 solved as one model over every feasible placement: the reference optimum, proven.
+    @Test func aTinyInstanceIsSolvedToItsKnownOptimum() throws {
+        let instance = try SharedFiles.instance("tiny-03")
+        let result = try BatchOptimizer().optimize(instance, parameters: OptimizerParameters(timeLimit: .seconds(40)))
+        #expect(ScheduleValidator(instance).validate(result.solution).isValid)
+        #expect(abs(result.cost.total - 1510.7777777777778) < 1e-6, "\(result.cost.total)")
+        let bound = try #require(result.bound)
+        #expect(abs(bound - result.cost.total) < 1e-6)
+    }
+
+    /// Never worse than the start, nothing dropped, pins kept, every solution valid (referee too).
+    @Test(arguments: ["tiny-01", "small-02", "medium-02-dst"])
+    func theResultIsNeverWorseThanItsStartAndKeepsEveryBooking(name: String) throws {
+        let instance = try SharedFiles.instance(name)
+        let start = Solution.baseline(of: instance)
+        let result = try BatchOptimizer().optimize(instance, start: start, parameters: OptimizerParameters(timeLimit: .seconds(3)))
+        let report = ScheduleValidator(instance).validate(result.solution)
+        #expect(report.isValid, "\(report.violations.prefix(3))")
+        #expect(result.cost.total <= result.startCost.total + 1e-9)
+        for r in instance.requests {
+            guard let c = r.current else { continue }
+            let a = result.solution.assignments.first { $0.request == r.id }
+            #expect(a != nil, "\(name): existing booking \(r.id) dropped")
+            if c.pinned { #expect(a?.start == c.start && a?.providers == c.providers && a?.room == c.room) }
+        }
+        #expect(result.solution.unscheduled.allSatisfy { !$0.reason.isEmpty })
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("opt-\(name)-\(UUID().uuidString).json")
+        try Data(ExchangeFormat.write(result.solution, for: instance).utf8).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let referee = try Referee.judge(instance: SharedFiles.instanceURL(name), solution: url)
+        #expect(referee.valid)
+        #expect(abs(referee.cost - result.cost.total) <= 1e-9 * max(1, referee.cost))
+    }
+
+    /// The global time limit holds: wall time at most the limit plus 5 %.
+    @Test func theDeadlineHolds() throws {
+        let instance = try SharedFiles.instance("large-01")
+        let clock = ContinuousClock()
+        let started = clock.now
+        let result = try BatchOptimizer().optimize(instance, parameters: OptimizerParameters(timeLimit: .seconds(4)))
+        let wall = clock.now - started
+        #expect(wall <= .milliseconds(4200), "\(wall)")
+        #expect(ScheduleValidator(instance).validate(result.solution).isValid)
+    }
+
+    @Test func anInvalidStartIsRefused() throws {
+        let instance = try SharedFiles.instance("tiny-01")
+        var start = Solution.baseline(of: instance)
+        start.assignments[0].start += 1
+        #expect(throws: OptimizerError.self) {
+            try BatchOptimizer().optimize(instance, start: start, parameters: OptimizerParameters(timeLimit: .seconds(1)))
+        }
+    }
+}
