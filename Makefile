@@ -27,6 +27,8 @@ demo: deps
 	$(BIN) replay $(SAMPLE) --out $(OUT)/replay.json
 	@echo "== a front desk's morning: offers, a booking, a conflict, a move, a cancellation, an explanation"
 	$(SWIFT) run -c release front-desk $(SAMPLE)
+	@echo "== the nightly job: re-optimise the week with GLPK (10 s)"
+	$(BIN) optimize $(SAMPLE) --time-limit 10 --out $(OUT)/optimized.json
 
 test: deps
 	$(SWIFT) test
