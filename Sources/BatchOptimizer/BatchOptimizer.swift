@@ -65,8 +65,8 @@ public enum OptimizerError: Error, Sendable, CustomStringConvertible {
 /// warm-started from the current schedule. An improvement is kept only when the whole schedule,
 /// priced by the spec's cost, is cheaper; so the result never costs more than its start.
 ///
-/// Not yet done (see the issue notes): groups and series members stay where the start put them,
-/// one neighbourhood is solved at a time, and no lower bound is proven.
+/// Not yet done (see the issue notes): one neighbourhood is solved at a time, and no lower bound
+/// is proven except for small instances solved whole.
 public struct BatchOptimizer: Sendable {
     public var solver: GLPKSolver
 
@@ -131,7 +131,9 @@ public struct BatchOptimizer: Sendable {
                     for r in free where trial.isBooked(instance.requests[r].id) { try? trial.cancelForOptimizer(r) }
                     var applied = true
                     for choice in sub.choices where values[choice.variable.index] > 0.5 {
-                        do throws(BookingError) { try trial.placeForOptimizer(choice.request, choice.placement) } catch { applied = false }
+                        for (r, placement) in choice.placements {
+                            do throws(BookingError) { try trial.placeForOptimizer(r, placement) } catch { applied = false }
+                        }
                     }
                     let trialCost = CostEvaluator.cost(of: trial.solution(), index: index)
                     if applied, trialCost.total < bestCost.total - 1e-9, validator.validate(trial.solution()).isValid {
@@ -186,11 +188,12 @@ public struct BatchOptimizer: Sendable {
             var applied = true
             for r in free where trial.isBooked(instance.requests[r].id) { try? trial.cancelForOptimizer(r) }
             for choice in sub.choices where values[choice.variable.index] > 0.5 {
-                do throws(BookingError) {
-                    try trial.placeForOptimizer(choice.request, choice.placement)
-                } catch {
-                    applied = false
-                    break
+                for (r, placement) in choice.placements {
+                    do throws(BookingError) {
+                        try trial.placeForOptimizer(r, placement)
+                    } catch {
+                        applied = false
+                    }
                 }
             }
             let trialCost = CostEvaluator.cost(of: trial.solution(), index: index)
@@ -240,33 +243,53 @@ public struct BatchOptimizer: Sendable {
         return out
     }
 
-    /// Requests that may change in `hood`: bookings there (not pinned, outside groups and series)
-    /// and waiting requests that could go there, most expensive to leave out first.
+    /// Requests that may change in `hood` (all of them when nil): bookings there that are not
+    /// pinned, and waiting requests that could go there, most expensive to leave out first.
+    /// A group comes whole or not at all; a series member only while its predecessor and
+    /// successors stay fixed (the engine then keeps it within their gaps).
     static func freeRequests(in hood: Neighbourhood?, engine: BookingEngine, limit: Int) -> [Int] {
         let index = engine.index
         let instance = index.instance
-        var booked: [Int] = [], waiting: [Int] = []
-        let predecessors = Set(instance.requests.compactMap { $0.after?.request })
-        for (r, request) in instance.requests.enumerated() where index.isFirstRequest[r] {
-            guard request.group == nil, request.after == nil, !predecessors.contains(request.id) else { continue }
-            guard let hood else {
-                if request.current?.pinned != true { (engine.isBooked(request.id) ? { booked.append(r) } : { waiting.append(r) })() }
-                continue
-            }
+        func eligible(_ r: Int) -> Bool { index.isFirstRequest[r] && instance.requests[r].current?.pinned != true }
+        func inHood(_ r: Int) -> Bool {
+            guard let hood else { return true }
+            let request = instance.requests[r]
             if let p = engine.booking(of: request.id) {
-                guard request.current?.pinned != true, hood.day.contains(minute: p.start) else { continue }
+                guard hood.day.contains(minute: p.start) else { return false }
                 let location = p.room.flatMap { index.room[$0] }.map { instance.rooms[$0].location }
                     ?? p.providers.first.flatMap { index.provider[$0] }.flatMap { pr in
                         index.shift(of: pr, containing: TimeSpan(start: p.start, end: p.start + 1))?.location }
-                if location == hood.location { booked.append(r) }
-            } else if request.earliest < hood.day.end, request.latest >= hood.day.start,
-                      request.locations?.contains(hood.location) ?? true {
-                waiting.append(r)
+                return location == hood.location
             }
+            return request.earliest < hood.day.end && request.latest >= hood.day.start
+                && (request.locations?.contains(hood.location) ?? true)
         }
-        let penalty = { (r: Int) in instance.objective.unscheduledPenalty[instance.requests[r].priority] }
-        waiting.sort { (-penalty($0), $0) < (-penalty($1), $1) }
-        return Array((booked + waiting).prefix(limit))
+        var booked: [[Int]] = [], waiting: [[Int]] = []
+        var taken = Set<String>()
+        for r in instance.requests.indices where eligible(r) && inHood(r) {
+            let request = instance.requests[r]
+            var unit = [r]
+            if let g = request.group, let members = index.groups[g.id], members.count > 1 {
+                guard taken.insert(g.id).inserted, members.allSatisfy(eligible) else { continue }
+                unit = members
+            }
+            if engine.isBooked(request.id) { booked.append(unit) } else { waiting.append(unit) }
+        }
+        let penalty = { (unit: [Int]) in unit.reduce(0.0) { $0 + instance.objective.unscheduledPenalty[instance.requests[$1].priority] } }
+        waiting.sort { (-penalty($0), $0[0]) < (-penalty($1), $1[0]) }
+        var out: [Int] = []
+        var chosen = Set<Int>()
+        for unit in booked + waiting {
+            guard out.count + unit.count <= limit || out.isEmpty else { break }
+            // Series partners are never free together.
+            let partners = unit.flatMap { r in
+                (instance.requests[r].after.flatMap { index.request[$0.request] }.map { [$0] } ?? []) + engine.successorsOf(r)
+            }
+            if partners.contains(where: chosen.contains) { continue }
+            out += unit
+            chosen.formUnion(unit)
+        }
+        return out
     }
 
     static func reasons(_ engine: BookingEngine) -> [String: String] {

@@ -54,6 +54,14 @@ extension BookingEngine {
         return out.sorted()
     }
 
+    /// Whether a series successor of request `r` is booked (then `r` must stay booked).
+    @_spi(Optimizer)
+    public func successorsBooked(_ r: Int) -> Bool { successors[r].contains { booked[$0] != nil } }
+
+    /// The requests whose `after` names `r`.
+    @_spi(Optimizer)
+    public func successorsOf(_ r: Int) -> [Int] { successors[r] }
+
     /// The visits of provider `p` in its session `k` (`index.sessions[p][k]`).
     @_spi(Optimizer)
     public func sessionVisitList(_ p: Int, _ k: Int) -> [TimeSpan] { sessionVisits[p][k] }
