@@ -57,13 +57,15 @@ let package = Package(
         // Samples, built and run by the tests.
         .executableTarget(name: "front-desk", dependencies: ["AppointmentOptimizer"], path: "Samples/FrontDesk",
                           swiftSettings: strict),
+        .executableTarget(name: "nightly-job", dependencies: ["AppointmentOptimizer"], path: "Samples/NightlyJob",
+                          swiftSettings: strict),
         .target(name: "TestSupport", dependencies: ["AppointmentModel"], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "AppointmentModelTests", dependencies: ["AppointmentModel", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "GLPKLinkTests", dependencies: ["CGLPK"], swiftSettings: strict),
         .testTarget(name: "BatchOptimizerTests", dependencies: ["BatchOptimizer", "AppointmentModel", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "RealTimeBookingTests", dependencies: ["RealTimeBooking", "AppointmentModel", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "GLPKBackendTests", dependencies: ["GLPKBackend", "MIPModel", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "CLITests", dependencies: ["AppointmentModel", "TestSupport", "AppointmentOptimizerCLI", "front-desk"],
+        .testTarget(name: "CLITests", dependencies: ["AppointmentModel", "TestSupport", "AppointmentOptimizerCLI", "front-desk", "nightly-job"],
                     swiftSettings: strict),
     ]
 )

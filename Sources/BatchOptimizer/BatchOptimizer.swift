@@ -123,7 +123,8 @@ public struct BatchOptimizer: Sendable {
             if let sub = Subproblem.build(state: engine, free: free, candidatesPerRequest: 0, exhaustive: true),
                sub.model.variables.count <= 60_000 {
                 neighbourhoods += 1
-                let limit = deadline - clock.now
+                // Three quarters of the time at most: the neighbourhood search gets the rest.
+                let limit = min(deadline - clock.now, parameters.timeLimit * 3 / 4)
                 if limit > .milliseconds(50),
                    let result = try? solver.solveSynchronously(sub.model, parameters: SolveParameters(timeLimit: limit, warmStart: sub.warmStart)),
                    let values = result.values {

@@ -1,0 +1,45 @@
+import AppointmentModel
+import Foundation
+import Testing
+import TestSupport
+
+/// `appointment-optimizer optimize` and the nightly-job sample, end to end.
+@Suite struct OptimizeCommandTests {
+    @Test func optimizeWritesAValidSolutionWithItsFigures() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("optimize-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let run = try CommandRunner.run(["optimize", SharedFiles.instanceURL("tiny-02").path, "--time-limit", "3",
+                                         "--out", out.path, "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        #expect(object["valid"] as? Bool == true)
+        #expect(object.keys.contains("bound"))
+        let wall = try #require(object["wallSeconds"] as? NSNumber).doubleValue
+        #expect(wall <= 3.15)
+        let cost = try #require(object["cost"] as? NSNumber).doubleValue
+        #expect(cost <= (object["startCost"] as? NSNumber)?.doubleValue ?? .infinity)
+        #expect(run.stderr.contains("cost"), "a progress line on stderr")
+        let referee = try Referee.judge(instance: SharedFiles.instanceURL("tiny-02"), solution: out)
+        #expect(referee.valid)
+        #expect(abs(referee.cost - cost) <= 1e-6 * max(1, cost))
+    }
+
+    @Test func theNightlyJobSampleRuns() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("nightly-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let process = Process()
+        process.executableURL = CommandRunner.executable.deletingLastPathComponent().appendingPathComponent("nightly-job")
+        process.arguments = [SharedFiles.instanceURL("tiny-01").path, "--seconds", "3", "--out", out.path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(text)")
+        #expect(text.contains("schedule tiny-01: cost"))
+        #expect(text.contains("wrote"))
+        let instance = try SharedFiles.instance("tiny-01")
+        let solution = try ExchangeFormat.readSolution(contentsOf: out, for: instance)
+        #expect(ScheduleValidator(instance).validate(solution).isValid)
+    }
+}
