@@ -11,20 +11,9 @@ struct Baseline: ParsableCommand {
     @Option(name: .long, help: "Where to write the solution.") var out: String
 
     func run() throws {
-        let model: Instance
-        do {
-            model = try ExchangeFormat.readInstance(contentsOf: URL(fileURLWithPath: instance))
-        } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw Outcome.unreadable
-        }
+        let model = try loadInstance(instance)
         let solution = Solution.baseline(of: model)
-        do {
-            try Data(ExchangeFormat.write(solution, for: model).utf8).write(to: URL(fileURLWithPath: out))
-        } catch {
-            FileHandle.standardError.write(Data("error: cannot write \(out): \(error.localizedDescription)\n".utf8))
-            throw Outcome.unreadable
-        }
+        try writeSolution(solution, for: model, to: out)
         print("wrote \(out): \(solution.assignments.count) existing bookings kept, \(solution.unscheduled.count) unscheduled")
     }
 }

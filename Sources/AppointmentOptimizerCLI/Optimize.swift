@@ -39,12 +39,7 @@ struct Optimize: ParsableCommand {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw Outcome.invalid
         }
-        do {
-            try Data(ExchangeFormat.write(result.solution, for: model).utf8).write(to: URL(fileURLWithPath: out))
-        } catch {
-            FileHandle.standardError.write(Data("error: cannot write \(out): \(error.localizedDescription)\n".utf8))
-            throw Outcome.unreadable
-        }
+        try writeSolution(result.solution, for: model, to: out)
         let report = ScheduleValidator(model).validate(result.solution)
         let seconds = Double(result.wallTime.components.seconds) + Double(result.wallTime.components.attoseconds) / 1e18
         if json {

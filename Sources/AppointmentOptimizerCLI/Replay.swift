@@ -23,13 +23,7 @@ struct Replay: ParsableCommand {
     @Flag(help: "Print one JSON object instead of a report.") var json = false
 
     func run() throws {
-        let model: Instance
-        do {
-            model = try ExchangeFormat.readInstance(contentsOf: URL(fileURLWithPath: instance))
-        } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw Outcome.unreadable
-        }
+        let model = try loadInstance(instance)
         let errors = InstanceChecker.errors(in: model)
         guard errors.isEmpty else {
             FileHandle.standardError.write(Data("error: \(FormatError(document: "instance", issues: errors))\n".utf8))
@@ -39,12 +33,7 @@ struct Replay: ParsableCommand {
         case .bestFit: OnlineReplay.run(model, policy: BestFit())
         case .earliest: OnlineReplay.run(model, policy: EarliestFirst())
         }
-        do {
-            try Data(ExchangeFormat.write(report.solution, for: model).utf8).write(to: URL(fileURLWithPath: out))
-        } catch {
-            FileHandle.standardError.write(Data("error: cannot write \(out): \(error.localizedDescription)\n".utf8))
-            throw Outcome.unreadable
-        }
+        try writeSolution(report.solution, for: model, to: out)
         let validation = ScheduleValidator(model).validate(report.solution)
         let micros = { (d: Duration) in Double(d.components.seconds) * 1e6 + Double(d.components.attoseconds) / 1e12 }
         if json {

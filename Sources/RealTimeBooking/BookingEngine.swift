@@ -141,7 +141,7 @@ public struct BookingEngine: Sendable {
         var unscheduled: [Unscheduled] = []
         for (r, request) in instance.requests.enumerated() {
             if let b = booked[r] {
-                assignments.append(placement(r, b).assignment)
+                assignments.append(placement(r, b))
             } else {
                 unscheduled.append(Unscheduled(request: request.id, reason: reasons[request.id] ?? "not booked"))
             }

@@ -1,22 +1,8 @@
 import AppointmentModel
 
-/// Where one request goes: one provider per role (role order), a room or none, a start.
-public struct Placement: Sendable, Hashable {
-    public var request: String
-    public var providers: [String]
-    public var room: String?
-    /// Timeline minute of the visit start.
-    public var start: Int
-
-    public init(request: String, providers: [String], room: String?, start: Int) {
-        self.request = request
-        self.providers = providers
-        self.room = room
-        self.start = start
-    }
-
-    public var assignment: Assignment { Assignment(request: request, providers: providers, room: room, start: start) }
-}
+/// Where one request goes: one provider per role (role order), a room or none, a start; the
+/// same value as a solution's ``Assignment``.
+public typealias Placement = Assignment
 
 /// What an offer adds to the spec's cost, part by part.
 public struct MarginalCost: Sendable, Hashable {

@@ -27,15 +27,9 @@ import TestSupport
     @Test func theNightlyJobSampleRuns() throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("nightly-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: out) }
-        let process = Process()
-        process.executableURL = CommandRunner.executable.deletingLastPathComponent().appendingPathComponent("nightly-job")
-        process.arguments = [SharedFiles.instanceURL("tiny-01").path, "--seconds", "3", "--out", out.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(text)")
+        let run = try CommandRunner.runSample("nightly-job", [SharedFiles.instanceURL("tiny-01").path, "--seconds", "3", "--out", out.path])
+        let text = run.stdout
+        #expect(run.status == 0, "\(text)")
         #expect(text.contains("schedule tiny-01: cost"))
         #expect(text.contains("wrote"))
         let instance = try SharedFiles.instance("tiny-01")

@@ -25,15 +25,9 @@ import TestSupport
     }
 
     @Test func theFrontDeskSampleRuns() throws {
-        let process = Process()
-        process.executableURL = CommandRunner.executable.deletingLastPathComponent().appendingPathComponent("front-desk")
-        process.arguments = [SharedFiles.sample("riverside-clinic").path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(text)")
+        let run = try CommandRunner.runSample("front-desk", [SharedFiles.sample("riverside-clinic").path])
+        let text = run.stdout
+        #expect(run.status == 0, "\(text)")
         #expect(text.contains("Stale offer refused: provider"))
         #expect(text.contains("is pinned"))
         #expect(text.contains("no offer because the series predecessor is not booked"))

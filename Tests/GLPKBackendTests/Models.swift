@@ -31,15 +31,16 @@ enum Models {
         return (m, x)
     }
 
-    static func bruteForceAssignment(_ cost: [[Double]]) -> Double {
-        func permutations(_ items: [Int]) -> [[Int]] {
-            if items.count <= 1 { return [items] }
-            return items.indices.flatMap { i -> [[Int]] in
-                var rest = items
-                let head = rest.remove(at: i)
-                return permutations(rest).map { [head] + $0 }
-            }
+    static func permutations(_ items: [Int]) -> [[Int]] {
+        if items.count <= 1 { return [items] }
+        return items.indices.flatMap { i -> [[Int]] in
+            var rest = items
+            let head = rest.remove(at: i)
+            return permutations(rest).map { [head] + $0 }
         }
+    }
+
+    static func bruteForceAssignment(_ cost: [[Double]]) -> Double {
         return permutations(Array(cost.indices)).map { p in p.enumerated().reduce(0) { $0 + cost[$1.offset][$1.element] } }.min()!
     }
 
@@ -68,14 +69,6 @@ enum Models {
 
     static func bruteForceSchedule(durations: [Int], weights: [Double], releases: [Int]) -> Double {
         // With releases, an optimal schedule is some order with each job as early as possible.
-        func permutations(_ items: [Int]) -> [[Int]] {
-            if items.count <= 1 { return [items] }
-            return items.indices.flatMap { i -> [[Int]] in
-                var rest = items
-                let head = rest.remove(at: i)
-                return permutations(rest).map { [head] + $0 }
-            }
-        }
         return permutations(Array(durations.indices)).map { order in
             var time = 0, cost = 0.0
             for j in order {

@@ -13,9 +13,17 @@ public enum CommandRunner {
             .appendingPathComponent("appointment-optimizer")
     }
 
-    public static func run(_ arguments: [String]) throws -> Output {
+    /// Runs the main executable.
+    public static func run(_ arguments: [String]) throws -> Output { try run(executable, arguments) }
+
+    /// Runs a sample program built beside the main executable.
+    public static func runSample(_ name: String, _ arguments: [String]) throws -> Output {
+        try run(executable.deletingLastPathComponent().appendingPathComponent(name), arguments)
+    }
+
+    static func run(_ program: URL, _ arguments: [String]) throws -> Output {
         let process = Process()
-        process.executableURL = executable
+        process.executableURL = program
         process.arguments = arguments
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
