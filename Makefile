@@ -5,7 +5,7 @@ SAMPLE ?= Samples/clinics/riverside-clinic.json
 BIN := .build/release/appointment-optimizer
 OUT := .build/demo
 
-.PHONY: deps demo test bench docs clean
+.PHONY: deps demo test bench bench-full clean
 
 # libglpk-dev (headers and library) and glpk-utils (glpsol, used by the binding's export test).
 deps:
@@ -32,6 +32,16 @@ demo: deps
 
 test: deps
 	$(SWIFT) test
+
+# A quick harness run (tiny to medium, limits × 0.05: a few minutes); the full run is bench-full.
+bench: deps
+	$(SWIFT) build -c release --product appointment-optimizer
+	$(BIN) bench --only tiny,small,medium --time-limit-scale 0.05 --out bench-results
+
+# Every public instance at the reference time limits (tiny 30 s … xl 600 s per batch run: about 50 min).
+bench-full: deps
+	$(SWIFT) build -c release --product appointment-optimizer
+	$(BIN) bench --out bench-results
 
 clean:
 	rm -rf .build

@@ -1,0 +1,43 @@
+import AppointmentModel
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Testing
+import TestSupport
+
+/// `appointment-optimizer bench` on the tiny instances: its CSV, every row valid, a well-formed SVG.
+@Suite struct BenchCommandTests {
+    @Test func theHarnessRunsTheTinyInstancesAndWritesItsOutputs() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let run = try CommandRunner.run(["bench", "--instances", SharedFiles.shared.appendingPathComponent("instances").path,
+                                         "--only", "tiny", "--time-limit-scale", "0.03", "--out", out.path])
+        #expect(run.status == 0, "\(run.stderr.suffix(500))")
+        #expect(run.stderr.contains("3/12") || run.stderr.contains("12/12"), "a progress bar on stderr")
+
+        let csv = try String(contentsOf: out.appendingPathComponent("results.csv"), encoding: .utf8)
+        let lines = csv.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let header = try #require(lines.first)
+        for column in ["instance", "tier", "strategy", "valid", "referee_valid", "cost", "unscheduled_cost", "idle_cost",
+                       "lead_cost", "preference_cost", "move_cost", "wall_seconds", "peak_rss_mb", "ratio_cpsat", "ratio_best"] {
+            #expect(header.contains(column), "column \(column)")
+        }
+        let rows = lines.dropFirst()
+        #expect(rows.count == 12, "3 tiny instances × 4 strategies")
+        let valid = header.firstIndex(of: "valid")!, referee = header.firstIndex(of: "referee_valid")!
+        let cost = header.firstIndex(of: "cost")!, best = header.firstIndex(of: "reference_best")!
+        for row in rows {
+            #expect(row.count == header.count)
+            #expect(row[valid] == "true" && row[referee] == "true", "\(row)")
+            #expect((Double(row[cost]) ?? .infinity) >= (Double(row[best]) ?? 0) - 1e-6, "nobody beats the proven optimum")
+        }
+
+        let svg = try Data(contentsOf: out.appendingPathComponent("chart.svg"))
+        let parser = XMLParser(data: svg)
+        #expect(parser.parse(), "chart.svg is well-formed XML")
+        #expect(String(decoding: svg, as: UTF8.self).hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
+        let md = try String(contentsOf: out.appendingPathComponent("results.md"), encoding: .utf8)
+        #expect(md.contains("### tiny"))
+    }
+}
