@@ -33,5 +33,15 @@ let package = Package(
             path: "Benchmarks/Booking",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "Batch",
+            dependencies: [
+                .product(name: "AppointmentOptimizer", package: library),
+                .product(name: "BatchOptimizer", package: library),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/Batch",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )

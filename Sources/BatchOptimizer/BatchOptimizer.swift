@@ -303,3 +303,21 @@ public struct BatchOptimizer: Sendable {
         return out
     }
 }
+
+extension BatchOptimizer {
+    /// The integer program of one location-day neighbourhood of `instance`'s greedy schedule,
+    /// with its warm start: what the optimiser builds and solves at each step (for benchmarks).
+    @_spi(Benchmarks)
+    public static func neighbourhoodModel(_ instance: Instance, location: String, day: Int,
+                                          candidatesPerRequest: Int = 12, maxFreeRequests: Int = 36) -> (MIPModel, [Double])? {
+        var engine = BookingEngine(instance)
+        let index = engine.index
+        for a in PriorityGreedy.run(instance).assignments {
+            guard let r = index.request[a.request], instance.requests[r].current == nil else { continue }
+            try? engine.placeForOptimizer(r, a)
+        }
+        let hood = Neighbourhood(location: location, day: TimeSpan(start: day * 1440, end: (day + 1) * 1440))
+        let free = freeRequests(in: hood, engine: engine, limit: maxFreeRequests)
+        return Subproblem.build(state: engine, free: free, candidatesPerRequest: candidatesPerRequest).map { ($0.model, $0.warmStart) }
+    }
+}
