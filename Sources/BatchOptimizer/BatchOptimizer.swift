@@ -305,14 +305,14 @@ public struct BatchOptimizer: Sendable {
 }
 
 extension BatchOptimizer {
-    /// The integer program of one location-day neighbourhood of `instance`'s greedy schedule,
-    /// with its warm start: what the optimiser builds and solves at each step (for benchmarks).
+    /// The integer program of one location-day neighbourhood of `schedule`, with its warm start:
+    /// what the optimiser builds and solves at each step (for benchmarks).
     @_spi(Benchmarks)
-    public static func neighbourhoodModel(_ instance: Instance, location: String, day: Int,
+    public static func neighbourhoodModel(_ instance: Instance, schedule: Solution, location: String, day: Int,
                                           candidatesPerRequest: Int = 12, maxFreeRequests: Int = 36) -> (MIPModel, [Double])? {
         var engine = BookingEngine(instance)
         let index = engine.index
-        for a in PriorityGreedy.run(instance).assignments {
+        for a in schedule.assignments {
             guard let r = index.request[a.request], instance.requests[r].current == nil else { continue }
             try? engine.placeForOptimizer(r, a)
         }

@@ -17,13 +17,15 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .mallocCountTotal, .peakMemoryResident],
                                            maxDuration: .seconds(10), maxIterations: 30)
 
-    Benchmark("large-01: build the model of one location-day (day 2)") { benchmark in
+    // The state the optimiser works on: the best-fit replay (many requests still waiting).
+    let schedule = OnlineReplay.run(large).solution
+    Benchmark("large-01: state + model of one location-day (day 2, replay schedule)") { benchmark in
         for _ in benchmark.scaledIterations {
-            blackHole(BatchOptimizer.neighbourhoodModel(large, location: location, day: 2))
+            blackHole(BatchOptimizer.neighbourhoodModel(large, schedule: schedule, location: location, day: 2))
         }
     }
 
-    guard let (model, warm) = BatchOptimizer.neighbourhoodModel(large, location: location, day: 2) else { return }
+    guard let (model, warm) = BatchOptimizer.neighbourhoodModel(large, schedule: schedule, location: location, day: 2) else { return }
     Benchmark("large-01: one GLPK solve of that location-day model (\(model.variables.count) variables)") { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(try GLPKSolver().solveSynchronously(model, parameters: SolveParameters(timeLimit: .seconds(10), warmStart: warm)))
