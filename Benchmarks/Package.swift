@@ -14,34 +14,16 @@ let package = Package(
         .package(path: "../"),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
-    targets: [
+    targets: ["ParseCheckPrice", "Booking", "Batch"].map { suite in
         .executableTarget(
-            name: "ParseCheckPrice",
-            dependencies: [
-                .product(name: "AppointmentOptimizer", package: library),
-                .product(name: "Benchmark", package: "benchmark"),
-            ],
-            path: "Benchmarks/ParseCheckPrice",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
-            name: "Booking",
-            dependencies: [
-                .product(name: "AppointmentOptimizer", package: library),
-                .product(name: "Benchmark", package: "benchmark"),
-            ],
-            path: "Benchmarks/Booking",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
-            name: "Batch",
+            name: suite,
             dependencies: [
                 .product(name: "AppointmentOptimizer", package: library),
                 .product(name: "BatchOptimizer", package: library),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
-            path: "Benchmarks/Batch",
+            path: "Benchmarks/\(suite)",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-    ]
+        )
+    }
 )

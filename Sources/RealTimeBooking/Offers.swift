@@ -130,8 +130,6 @@ public struct Explanation: Sendable, Hashable, CustomStringConvertible {
         counts.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key
     }
 
-    mutating func add(_ reason: Reason, _ n: Int = 1) { counts[reason, default: 0] += n }
-
     init(_ tally: Tally) {
         counts = [:]
         for (i, reason) in Reason.allCases.enumerated() where tally.counts[i] > 0 { counts[reason] = tally.counts[i] }
