@@ -133,13 +133,22 @@ struct Subproblem {
                 }
             }
         }
+        /// One row per distinct start of a resource's intervals, over the intervals covering it,
+        /// found with a sweep in start order.
+        ///
+        /// - Complexity: O(k log k + k × a) for k intervals with at most a overlapping at once.
         func noOverlap(_ uses: [Int: [Use]], _ family: String) {
             for key in uses.keys.sorted() {
-                let list = uses[key]!
+                let list = uses[key]!.sorted { ($0.span.start, $0.choice) < ($1.span.start, $1.choice) }
                 guard list.count > 1 else { continue }
                 var seen = Set<[Int]>()
-                for t in Set(list.map(\.span.start)).sorted() {
-                    let covering = Array(Set(list.filter { $0.span.contains(minute: t) }.map(\.choice))).sorted()
+                var active: [Use] = []
+                var next = 0
+                while next < list.count {
+                    let t = list[next].span.start
+                    while next < list.count, list[next].span.start == t { active.append(list[next]); next += 1 }
+                    active.removeAll { $0.span.end <= t }
+                    let covering = Array(Set(active.map(\.choice))).sorted()
                     guard covering.count > 1, seen.insert(covering).inserted else { continue }
                     // Choices of one unit already exclude each other through `assign`.
                     if Set(covering.map { sub.choices[$0].unit }).count < 2 { continue }

@@ -352,19 +352,18 @@ public struct BookingEngine: Sendable {
 
     /// What placing request `r` as `b` adds to the spec's cost.
     func marginalCost(_ r: Int, _ b: Booking, type: AppointmentType) -> MarginalCost {
-        let request = instance.requests[r]
         let ob = instance.objective
         var c = MarginalCost()
-        c.lead = ob.leadCostPerDay[request.priority] * Double((b.start - request.earliest) * 60) / 86_400
+        c.lead = ob.leadCostPerDay[instance.requests[r].priority] * Double((b.start - instance.requests[r].earliest) * 60) / 86_400
         let visit = type.visit(at: b.start)
         for p in b.providers { c.idleMinutes += idleChange(p, visit) }
         c.idle = ob.idleMinuteCost * Double(c.idleMinutes)
-        if let preferred = request.preferredProviders, !preferred.isEmpty,
+        if let preferred = instance.requests[r].preferredProviders, !preferred.isEmpty,
            !b.providers.contains(where: { preferred.contains(instance.providers[$0].id) }) {
             c.preferenceMisses = 1
             c.preference = ob.preferenceMissCost
         }
-        if let current = request.current {
+        if let current = instance.requests[r].current {
             let ids = Set(b.providers.map { instance.providers[$0].id })
             if current.start != b.start || ids != Set(current.providers) { c.moves = ob.moveCost[current.status] }
         }

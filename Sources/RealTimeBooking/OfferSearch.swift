@@ -167,10 +167,9 @@ extension BookingEngine {
     /// roles and the room at the least cost; nil (with the reason counted) when none fits.
     private func candidate(_ r: Int, type: AppointmentType, t: Int, provider: Int, start: Int, allowed: Set<Int>?,
                            policy: some RankingPolicy, why: inout Explanation.Tally) -> Candidate? {
-        let request = instance.requests[r]
         let visit = type.visit(at: start)
         guard providerBusy[provider].isFree(visit) else { why.add(.sessionsFull); return nil }
-        if let availability = request.patientAvailability, !availability.contains(where: { $0.contains(visit) }) {
+        if let availability = instance.requests[r].patientAvailability, !availability.contains(where: { $0.contains(visit) }) {
             why.add(.outsidePatientAvailability)
             return nil
         }
@@ -197,7 +196,7 @@ extension BookingEngine {
         if type.isInPerson {
             let interval = type.roomInterval(at: start)
             guard let pools = poolsFor[t][location] else { why.add(.equipmentExhausted); return nil }
-            if let locs = request.locations, !locs.contains(instance.locations[location].id) { why.add(.noRoom); return nil }
+            if let locs = instance.requests[r].locations, !locs.contains(instance.locations[location].id) { why.add(.noRoom); return nil }
             var anyFree = false
             for k in roomsFor[t][location] where index.roomIsOpen(k, for: interval) && roomBusy[k].isFree(interval) {
                 anyFree = true
