@@ -158,18 +158,28 @@ public struct BatchOptimizer: Sendable {
             }
         }
 
-        let order = Self.neighbourhoods(instance, seed: parameters.seed)
+        var family = 0
+        var order = Self.neighbourhoods(instance, seed: parameters.seed, family: family)
         var stale = 0
         var k = 0
         // A full round without improvement widens the neighbourhoods (more candidates per request,
-        // more free requests) until the widest round is stale too, or time runs out.
+        // more free requests); when the widest round is stale too, the next family of
+        // neighbourhoods (a day everywhere, then two days) starts; the run ends with the last
+        // family or the time limit.
         var candidates = parameters.candidatesPerRequest
         var freeLimit = parameters.maxFreeRequests
         while clock.now < deadline, !order.isEmpty {
             if stale >= order.count {
-                guard candidates < 4 * parameters.candidatesPerRequest else { break }
-                candidates *= 2
-                freeLimit = freeLimit * 3 / 2
+                if candidates < 4 * parameters.candidatesPerRequest {
+                    candidates *= 2
+                    freeLimit = freeLimit * 3 / 2
+                } else {
+                    guard family < 2 else { break }
+                    family += 1
+                    order = Self.neighbourhoods(instance, seed: parameters.seed, family: family)
+                    candidates = parameters.candidatesPerRequest
+                    freeLimit = parameters.maxFreeRequests * 2
+                }
                 stale = 0
             }
             // Two neighbourhoods at a time, one per core, built from the same state: separate GLPK
@@ -257,16 +267,25 @@ public struct BatchOptimizer: Sendable {
 
     /// A location and a day: the unit of a neighbourhood.
     struct Neighbourhood: Hashable {
-        var location: String
+        /// Nil: every location.
+        var location: String?
         var day: TimeSpan
     }
 
-    static func neighbourhoods(_ instance: Instance, seed: UInt64) -> [Neighbourhood] {
+    /// The neighbourhoods of one family, in a seeded order: family 0 is a location and a day,
+    /// family 1 a day at every location, family 2 two days at every location.
+    static func neighbourhoods(_ instance: Instance, seed: UInt64, family: Int = 0) -> [Neighbourhood] {
         var out: [Neighbourhood] = []
         var start = instance.horizon.start
+        let length = family == 2 ? 2 * 1440 : 1440
         while start < instance.horizon.end {
-            for l in instance.locations { out.append(Neighbourhood(location: l.id, day: TimeSpan(start: start, end: start + 1440))) }
-            start += 1440
+            let span = TimeSpan(start: start, end: start + length)
+            if family == 0 {
+                for l in instance.locations { out.append(Neighbourhood(location: l.id, day: span)) }
+            } else {
+                out.append(Neighbourhood(location: nil, day: span))
+            }
+            start += family == 2 ? 1440 : length
         }
         // A seeded shuffle (Fisher–Yates with SplitMix64 steps): deterministic for a seed.
         var state = seed &+ 0x9E37_79B9_7F4A_7C15
@@ -297,10 +316,10 @@ public struct BatchOptimizer: Sendable {
                 let location = p.room.flatMap { index.room[$0] }.map { instance.rooms[$0].location }
                     ?? p.providers.first.flatMap { index.provider[$0] }.flatMap { pr in
                         index.shift(of: pr, containing: TimeSpan(start: p.start, end: p.start + 1))?.location }
-                return location == hood.location
+                return hood.location == nil || location == hood.location
             }
             return request.earliest < hood.day.end && request.latest >= hood.day.start
-                && (request.locations?.contains(hood.location) ?? true)
+                && (hood.location.map { l in request.locations?.contains(l) ?? true } ?? true)
         }
         var booked: [[Int]] = [], waiting: [[Int]] = []
         var taken = Set<String>()
