@@ -172,44 +172,40 @@ public struct BookingEngine: Sendable {
     // MARK: Committing (no checks: callers check first)
 
     mutating func commit(_ r: Int, _ b: Booking) {
-        guard let t = index.requestType[r] else { return }
-        let type = instance.appointmentTypes[t]
-        let visit = type.visit(at: b.start)
-        for p in b.providers {
-            providerBusy[p].set(visit)
-            if let k = index.session(of: p, containing: visit) { Self.insert(visit, into: &sessionVisits[p][k]) }
-        }
-        if let room = b.room, type.isInPerson {
-            let interval = type.roomInterval(at: b.start)
-            roomBusy[room].set(interval)
-            if roomLocation[room] >= 0, let pools = poolsFor[t][roomLocation[room]] {
-                for (pool, q) in pools { adjust(pool, interval, by: q) }
-            }
-        }
-        Self.insert(visit, into: &patientVisits[index.patient[r]])
+        mark(r, b, taken: true)
         booked[r] = b
     }
 
     mutating func uncommit(_ r: Int) {
-        guard let b = booked[r], let t = index.requestType[r] else { return }
+        guard let b = booked[r] else { return }
+        mark(r, b, taken: false)
+        booked[r] = nil
+        // Bits shared with another booking (only possible among conflicting existing bookings)
+        // are restored by re-marking the others on the same resources.
+        if !initialConflicts.isEmpty, let t = index.requestType[r] {
+            remarkOverlaps(with: b, type: instance.appointmentTypes[t])
+        }
+    }
+
+    /// Marks every resource of booking `b` of request `r` as taken (or free again): provider
+    /// minutes and session visits, room minutes and equipment counts over the room interval, the
+    /// patient's visits.
+    private mutating func mark(_ r: Int, _ b: Booking, taken: Bool) {
+        guard let t = index.requestType[r] else { return }
         let type = instance.appointmentTypes[t]
         let visit = type.visit(at: b.start)
         for p in b.providers {
-            providerBusy[p].clear(visit)
-            if let k = index.session(of: p, containing: visit) { Self.remove(visit, from: &sessionVisits[p][k]) }
+            if taken { providerBusy[p].set(visit) } else { providerBusy[p].clear(visit) }
+            if let k = index.session(of: p, containing: visit) { Self.update(visit, in: &sessionVisits[p][k], add: taken) }
         }
-        // Bits shared with another booking (only possible among conflicting existing bookings)
-        // are restored by re-marking the others on the same resources.
         if let room = b.room, type.isInPerson {
             let interval = type.roomInterval(at: b.start)
-            roomBusy[room].clear(interval)
+            if taken { roomBusy[room].set(interval) } else { roomBusy[room].clear(interval) }
             if roomLocation[room] >= 0, let pools = poolsFor[t][roomLocation[room]] {
-                for (pool, q) in pools { adjust(pool, interval, by: -q) }
+                for (pool, q) in pools { adjust(pool, interval, by: taken ? q : -q) }
             }
         }
-        Self.remove(visit, from: &patientVisits[index.patient[r]])
-        booked[r] = nil
-        if !initialConflicts.isEmpty { remarkOverlaps(with: b, type: type) }
+        Self.update(visit, in: &patientVisits[index.patient[r]], add: taken)
     }
 
     /// After removing a booking from an index that held conflicting existing bookings, marks the
@@ -231,14 +227,15 @@ public struct BookingEngine: Sendable {
         }
     }
 
-    /// Static so that passing a part of `self` inout does not copy `self`'s arrays.
-    private static func insert(_ span: TimeSpan, into list: inout [TimeSpan]) {
-        let i = list.firstIndex { $0.start > span.start || ($0.start == span.start && $0.end > span.end) } ?? list.count
-        list.insert(span, at: i)
-    }
-
-    private static func remove(_ span: TimeSpan, from list: inout [TimeSpan]) {
-        if let i = list.firstIndex(of: span) { list.remove(at: i) }
+    /// Inserts `span` into (or removes it from) a sorted visit list. Static so that passing a part
+    /// of `self` inout does not copy `self`'s arrays.
+    private static func update(_ span: TimeSpan, in list: inout [TimeSpan], add: Bool) {
+        if add {
+            let i = list.firstIndex { $0.start > span.start || ($0.start == span.start && $0.end > span.end) } ?? list.count
+            list.insert(span, at: i)
+        } else if let i = list.firstIndex(of: span) {
+            list.remove(at: i)
+        }
     }
 
     // MARK: Feasibility
