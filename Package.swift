@@ -39,7 +39,8 @@ let package = Package(
         // Real-time booking: the availability index, offers, atomic book/cancel/move, the replay.
         .target(name: "RealTimeBooking", dependencies: ["AppointmentModel"], swiftSettings: strict),
         // The nightly batch optimiser: neighbourhoods of the schedule as integer programs.
-        .target(name: "BatchOptimizer", dependencies: ["AppointmentModel", "RealTimeBooking", "MIPModel", "GLPKBackend"],
+        .target(name: "BatchOptimizer", dependencies: ["AppointmentModel", "RealTimeBooking", "MIPModel", "GLPKBackend",
+                                                     .product(name: "Logging", package: "swift-log")],
                 swiftSettings: strict),
         // The model, the exchange format, instance checks, the validator and the cost.
         .target(name: "AppointmentModel", swiftSettings: strict),
@@ -51,6 +52,7 @@ let package = Package(
             dependencies: [
                 "AppointmentOptimizer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),

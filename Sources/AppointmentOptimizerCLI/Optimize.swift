@@ -1,6 +1,7 @@
 import AppointmentOptimizer
 import ArgumentParser
 import Foundation
+import Logging
 
 struct Optimize: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,8 +16,17 @@ struct Optimize: ParsableCommand {
     @Option(help: "A solution to start from.") var start: String?
     @Option(help: "Seed of the neighbourhood order.") var seed: UInt64 = 1
     @Flag(help: "Print one JSON object instead of a report.") var json = false
+    @Option(help: "Log the optimiser's steps to stderr from this level (debug: every neighbourhood solved).")
+    var logLevel: Logger.Level?
 
     func run() throws {
+        if let logLevel {
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = logLevel
+                return handler
+            }
+        }
         let model: Instance
         let startSolution: Solution?
         do {
@@ -59,3 +69,5 @@ struct Optimize: ParsableCommand {
         throw report.isValid ? Outcome.valid : Outcome.invalid
     }
 }
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

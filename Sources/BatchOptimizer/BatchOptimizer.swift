@@ -1,6 +1,7 @@
 import AppointmentModel
 import Foundation
 import GLPKBackend
+import Logging
 import MIPModel
 @_spi(Optimizer) import RealTimeBooking
 
@@ -72,9 +73,12 @@ public enum OptimizerError: Error, Sendable, CustomStringConvertible {
 /// solved whole.
 public struct BatchOptimizer: Sendable {
     public var solver: GLPKSolver
+    /// Each neighbourhood and the whole model, at debug level (sizes, objective, termination).
+    public var logger: Logger
 
-    public init(solver: GLPKSolver = GLPKSolver()) {
+    public init(solver: GLPKSolver = GLPKSolver(), logger: Logger = Logger(label: "AppointmentOptimizer.Batch")) {
         self.solver = solver
+        self.logger = logger
     }
 
     /// Optimises `instance` from `start` (default: the cheapest of the existing bookings, the
@@ -116,133 +120,186 @@ public struct BatchOptimizer: Sendable {
             engine = BookingEngine(index: index)
             bestCost = CostEvaluator.cost(of: engine.solution(), index: index)
         }
-        var neighbourhoods = 0, improvements = 0
-        var exactBound: Double?
+        var search = Search(engine: engine, bestCost: bestCost, index: index, validator: validator, begin: begin, progress: progress)
         progress?(OptimizerEvent(elapsed: clock.now - begin, cost: bestCost, neighbourhoods: 0, improvements: 0))
 
-        // Small instances: every movable request at once, every feasible placement, one model.
-        if instance.requests.count <= parameters.exactRequestLimit {
-            let free = Self.freeRequests(in: nil, engine: engine, limit: .max)
-            if let sub = Subproblem.build(state: engine, free: free, candidatesPerRequest: 0, exhaustive: true),
-               sub.model.variables.count <= 60_000 {
-                neighbourhoods += 1
-                // Three quarters of the time at most: the neighbourhood search gets the rest.
-                let limit = min(deadline - clock.now, parameters.timeLimit * 3 / 4)
-                if limit > .milliseconds(50),
-                   let result = try? solver.solveSynchronously(sub.model, parameters: SolveParameters(timeLimit: limit, warmStart: sub.warmStart)),
-                   let values = result.values {
-                    var trial = engine
-                    for r in free where trial.isBooked(instance.requests[r].id) { try? trial.cancelForOptimizer(r) }
-                    var applied = true
-                    for choice in sub.choices where values[choice.variable.index] > 0.5 {
-                        for (r, placement) in choice.placements {
-                            do throws(BookingError) { try trial.placeForOptimizer(r, placement) } catch { applied = false }
-                        }
-                    }
-                    let trialCost = CostEvaluator.cost(of: trial.solution(), index: index)
-                    if applied, trialCost.total < bestCost.total - 1e-9, validator.validate(trial.solution()).isValid {
-                        engine = trial
-                        bestCost = trialCost
-                        improvements += 1
-                        progress?(OptimizerEvent(elapsed: clock.now - begin, cost: bestCost, neighbourhoods: neighbourhoods,
-                                                 improvements: improvements))
-                    }
-                    // A proven bound for the whole instance, only when the model held every request
-                    // that can change: the MIP objective differs from the spec's cost by a constant.
-                    let movable = instance.requests.indices.filter { index.isFirstRequest[$0] && instance.requests[$0].current?.pinned != true }
-                    if free.count == movable.count, let objective = result.objective, let bound = result.bestBound {
-                        exactBound = bound + (trialCost.total - objective)
-                        if result.termination == .optimal { exactBound = min(exactBound!, bestCost.total) }
-                    }
-                }
-            }
-        }
+        // Small instances: first the neighbourhood search finds a good schedule, then one model
+        // over every feasible placement of every movable request starts from it and tries to
+        // prove it optimal (or improves it) in the rest of the time.
+        let small = instance.requests.count <= parameters.exactRequestLimit
+        let searchDeadline = small ? begin + parameters.timeLimit * 2 / 5 : deadline
+        searchNeighbourhoods(&search, parameters: parameters, until: searchDeadline)
+        var exactBound: Double?
+        if small { exactBound = solveWhole(&search, until: deadline) }
 
-        var family = 0
-        var order = Self.neighbourhoods(instance, seed: parameters.seed, family: family)
-        var stale = 0
-        var k = 0
-        // A full round without improvement widens the neighbourhoods (more candidates per request,
-        // more free requests); when the widest round is stale too, the next family of
-        // neighbourhoods (a day everywhere, then two days) starts; the run ends with the last
-        // family or the time limit.
-        var candidates = parameters.candidatesPerRequest
-        var freeLimit = parameters.maxFreeRequests
-        while clock.now < deadline, !order.isEmpty {
-            if stale >= order.count {
-                if candidates < 4 * parameters.candidatesPerRequest {
-                    candidates *= 2
-                    freeLimit = freeLimit * 3 / 2
-                } else {
-                    guard family < 2 else { break }
-                    family += 1
-                    order = Self.neighbourhoods(instance, seed: parameters.seed, family: family)
-                    candidates = parameters.candidatesPerRequest
-                    freeLimit = parameters.maxFreeRequests * 2
-                }
-                stale = 0
-            }
-            // Two neighbourhoods at a time, one per core, built from the same state: separate GLPK
-            // problems on separate threads. Their results are applied one after the other, each
-            // checked against the state the previous one left (a collision discards the second).
-            var batch: [(free: [Int], sub: Subproblem)] = []
-            var tried = 0
-            while batch.count < parameters.parallelNeighbourhoods, tried < order.count {
-                let hood = order[k % order.count]
-                k += 1
-                tried += 1
-                let free = Self.freeRequests(in: hood, engine: engine, limit: freeLimit)
-                if !free.isEmpty, let sub = Subproblem.build(state: engine, free: free, candidatesPerRequest: candidates) {
-                    batch.append((free, sub))
-                } else {
-                    stale += 1
-                }
-            }
-            guard !batch.isEmpty else { continue }
-            neighbourhoods += batch.count
-            let remaining = deadline - clock.now
-            guard remaining > .milliseconds(50) else { break }
-            let limit = min(parameters.neighbourhoodTimeLimit, remaining)
-            let results = Self.solveConcurrently(batch.map(\.sub), solver: solver, limit: limit)
-            for ((free, sub), result) in zip(batch, results) {
-                guard let result, let values = result.values, let objective = result.objective,
-                      objective < sub.warmObjective - 1e-6 else {
-                    stale += 1
-                    continue
-                }
-                var trial = engine
-                var applied = true
-                for r in free where trial.isBooked(instance.requests[r].id) { try? trial.cancelForOptimizer(r) }
-                for choice in sub.choices where values[choice.variable.index] > 0.5 {
-                    for (r, placement) in choice.placements {
-                        do throws(BookingError) {
-                            try trial.placeForOptimizer(r, placement)
-                        } catch {
-                            applied = false
-                        }
-                    }
-                }
-                let trialCost = CostEvaluator.cost(of: trial.solution(), index: index)
-                if applied, trialCost.total < bestCost.total - 1e-9, validator.validate(trial.solution()).isValid {
-                    engine = trial
-                    bestCost = trialCost
-                    improvements += 1
-                    stale = 0
-                    progress?(OptimizerEvent(elapsed: clock.now - begin, cost: bestCost, neighbourhoods: neighbourhoods,
-                                             improvements: improvements))
-                } else {
-                    stale += 1
-                }
-            }
-        }
-        var final = engine.solution(reasons: Self.reasons(engine))
+        let engineFinal = search.engine
+        var final = engineFinal.solution(reasons: Self.reasons(engineFinal))
         var finalCost = validator.validate(final)
         if !finalCost.isValid || finalCost.cost.total > startCost.total + 1e-9 {  // never worse, never invalid
             final = startSolution
             finalCost = validator.validate(startSolution)
         }
         return OptimizationResult(solution: final, cost: finalCost.cost, startCost: startCost, wallTime: clock.now - begin,
-                                  neighbourhoods: neighbourhoods, improvements: improvements, bound: exactBound)
+                                  neighbourhoods: search.neighbourhoods, improvements: search.improvements, bound: exactBound)
+    }
+
+    /// The state of one run: the schedule so far, its cost and the counters.
+    struct Search {
+        var engine: BookingEngine
+        var bestCost: CostBreakdown
+        let index: InstanceIndex
+        let validator: ScheduleValidator
+        let begin: ContinuousClock.Instant
+        let progress: (@Sendable (OptimizerEvent) -> Void)?
+        var neighbourhoods = 0
+        var improvements = 0
+
+        /// Places the solved model's choice for the free requests; keeps the schedule only when it
+        /// is valid and cheaper by the spec's cost. Returns whether it was kept.
+        mutating func apply(_ sub: Subproblem, free: [Int], values: [Double]) -> Bool {
+            let instance = index.instance
+            var trial = engine
+            var applied = true
+            for r in free where trial.isBooked(instance.requests[r].id) { try? trial.cancelForOptimizer(r) }
+            // In order of room-interval start, each in the room its choice names or, when an
+            // earlier one took it, another room of its pool: greedy interval colouring, which
+            // never fails when the pool's rows hold. A placement that waits for its series
+            // predecessor is tried again after the others.
+            func roomStart(_ r: Int, _ p: Placement) -> Int {
+                guard let t = index.requestType[r] else { return p.start }
+                return instance.appointmentTypes[t].roomInterval(at: p.start).start
+            }
+            var pending = sub.choices.filter { values[$0.variable.index] > 0.5 }.flatMap(\.placements)
+                .sorted { (roomStart($0.request, $0.placement), $0.request) < (roomStart($1.request, $1.placement), $1.request) }
+            while !pending.isEmpty {
+                var waiting: [(request: Int, placement: Placement)] = []
+                for (r, placement) in pending {
+                    var rooms: [String?] = [placement.room]
+                    if let k = placement.room.flatMap({ index.room[$0] }), let pool = sub.roomPools[k] {
+                        rooms += pool.filter { $0 != k }.map { instance.rooms[$0].id }
+                    }
+                    let placed = rooms.contains { room in
+                        var p = placement
+                        p.room = room
+                        do throws(BookingError) { try trial.placeForOptimizer(r, p); return true } catch { return false }
+                    }
+                    if !placed { waiting.append((r, placement)) }
+                }
+                if waiting.count == pending.count {
+                    applied = false
+                    break
+                }
+                pending = waiting
+            }
+            let cost = CostEvaluator.cost(of: trial.solution(), index: index)
+            guard applied, cost.total < bestCost.total - 1e-9, validator.validate(trial.solution()).isValid else { return false }
+            engine = trial
+            bestCost = cost
+            improvements += 1
+            progress?(OptimizerEvent(elapsed: ContinuousClock.now - begin, cost: cost, neighbourhoods: neighbourhoods,
+                                     improvements: improvements))
+            return true
+        }
+    }
+
+    /// One model over every feasible placement of every movable request, warm-started from the
+    /// current schedule. Returns a proven lower bound on the whole instance's cost when the model
+    /// held every request that can change.
+    func solveWhole(_ search: inout Search, until deadline: ContinuousClock.Instant) -> Double? {
+        let index = search.index
+        let instance = index.instance
+        let everything = Neighbourhood(kind: .day, location: nil, day: instance.horizon)
+        let free = everything.freeRequests(engine: search.engine, limit: .max)
+        let limit = deadline - .now
+        guard limit > .milliseconds(50),
+              let sub = Subproblem.build(state: search.engine, free: free, candidatesPerRequest: 0, exhaustive: true),
+              sub.model.variables.count <= 60_000 else { return nil }
+        search.neighbourhoods += 1
+        // The MIP objective differs from the spec's cost by a constant (the fixed part), which the
+        // warm start measures: cost(start) − objective(start).
+        let constant = search.bestCost.total - sub.warmObjective
+        guard let result = try? solver.solveSynchronously(sub.model, parameters: SolveParameters(timeLimit: limit, warmStart: sub.warmStart)),
+              let values = result.values else { return nil }
+        logger.debug("whole model solved", metadata: [
+            "free": "\(free.count)", "variables": "\(sub.model.variables.count)", "rows": "\(sub.model.constraints.count)",
+            "start": "\(sub.warmObjective)", "objective": "\(result.objective.map { "\($0)" } ?? "none")",
+            "termination": "\(result.termination)", "bound": "\(result.bestBound.map { "\($0)" } ?? "none")",
+        ])
+        _ = search.apply(sub, free: free, values: values)
+        let movable = instance.requests.indices.filter { index.isFirstRequest[$0] && instance.requests[$0].current?.pinned != true }
+        guard sub.isComplete, free.count == movable.count, let bound = result.bestBound else { return nil }
+        return result.termination == .optimal ? search.bestCost.total : min(bound + constant, search.bestCost.total)
+    }
+
+    /// Large-neighbourhood search until `deadline`: the kinds of neighbourhood take turns (two
+    /// neighbourhoods of one kind solved at a time, one per core); a kind whose whole list went
+    /// by without an improvement rests; when all rest, the candidates widen, twice, then the run
+    /// ends early (the schedule is a local optimum for every neighbourhood).
+    func searchNeighbourhoods(_ search: inout Search, parameters: OptimizerParameters, until deadline: ContinuousClock.Instant) {
+        let index = search.index
+        let kinds = Neighbourhood.Kind.allCases
+        let lists = kinds.map { Neighbourhood.all($0, index: index, seed: parameters.seed) }
+        var cursor = [Int](repeating: 0, count: kinds.count)
+        var stale = [Int](repeating: 0, count: kinds.count)
+        var candidates = parameters.candidatesPerRequest
+        var freeLimit = parameters.maxFreeRequests
+        var widenings = 0
+        var turn = 0
+        while ContinuousClock.now < deadline {
+            let active = kinds.indices.filter { !lists[$0].isEmpty && stale[$0] < lists[$0].count }
+            if active.isEmpty {
+                guard widenings < 2 else { break }
+                widenings += 1
+                candidates *= 2
+                freeLimit = freeLimit * 3 / 2
+                stale = stale.map { _ in 0 }
+                continue
+            }
+            let f = active[turn % active.count]
+            turn += 1
+            let kind = kinds[f]
+            // Wider kinds free more requests.
+            let limit = switch kind {
+            case .window, .providers: freeLimit / 2
+            case .locationDay: freeLimit
+            case .day, .twoDays: freeLimit * 2
+            }
+            var batch: [(free: [Int], sub: Subproblem)] = []
+            var tried = 0
+            while batch.count < parameters.parallelNeighbourhoods, tried < lists[f].count, stale[f] < lists[f].count {
+                let hood = lists[f][cursor[f] % lists[f].count]
+                cursor[f] += 1
+                tried += 1
+                let free = hood.freeRequests(engine: search.engine, limit: limit)
+                if !free.isEmpty,
+                   let sub = Subproblem.build(state: search.engine, free: free, candidatesPerRequest: candidates, focus: hood) {
+                    batch.append((free, sub))
+                } else {
+                    stale[f] += 1
+                }
+            }
+            guard !batch.isEmpty else { continue }
+            search.neighbourhoods += batch.count
+            let remaining = deadline - .now
+            guard remaining > .milliseconds(50) else { break }
+            // Narrow neighbourhoods are many and small: a shorter limit each.
+            let perHood = kind == .window || kind == .providers ? parameters.neighbourhoodTimeLimit / 2 : parameters.neighbourhoodTimeLimit
+            let results = Self.solveConcurrently(batch.map(\.sub), solver: solver, limit: min(perHood, remaining))
+            for ((free, sub), result) in zip(batch, results) {
+                logger.debug("neighbourhood solved", metadata: [
+                    "kind": "\(kind)", "free": "\(free.count)", "variables": "\(sub.model.variables.count)",
+                    "rows": "\(sub.model.constraints.count)", "start": "\(sub.warmObjective)",
+                    "objective": "\(result?.objective.map { "\($0)" } ?? "none")",
+                    "termination": "\(result.map { "\($0.termination)" } ?? "error")",
+                ])
+                guard let result, let values = result.values, let objective = result.objective,
+                      objective < sub.warmObjective - 1e-6, search.apply(sub, free: free, values: values) else {
+                    stale[f] += 1
+                    continue
+                }
+                stale[f] = 0
+            }
+        }
     }
 
     /// Solves each model on a thread of its own (GLPK keeps its state per thread) and waits for all.
@@ -263,90 +320,6 @@ public struct BatchOptimizer: Sendable {
         init(count: Int) { slots = Array(repeating: nil, count: count) }
         func set(_ i: Int, _ r: SolveResult?) { lock.lock(); slots[i] = r; lock.unlock() }
         var all: [SolveResult?] { lock.lock(); defer { lock.unlock() }; return slots }
-    }
-
-    /// A location and a day: the unit of a neighbourhood.
-    struct Neighbourhood: Hashable {
-        /// Nil: every location.
-        var location: String?
-        var day: TimeSpan
-    }
-
-    /// The neighbourhoods of one family, in a seeded order: family 0 is a location and a day,
-    /// family 1 a day at every location, family 2 two days at every location.
-    static func neighbourhoods(_ instance: Instance, seed: UInt64, family: Int = 0) -> [Neighbourhood] {
-        var out: [Neighbourhood] = []
-        var start = instance.horizon.start
-        let length = family == 2 ? 2 * 1440 : 1440
-        while start < instance.horizon.end {
-            let span = TimeSpan(start: start, end: start + length)
-            if family == 0 {
-                for l in instance.locations { out.append(Neighbourhood(location: l.id, day: span)) }
-            } else {
-                out.append(Neighbourhood(location: nil, day: span))
-            }
-            start += family == 2 ? 1440 : length
-        }
-        // A seeded shuffle (Fisher–Yates with SplitMix64 steps): deterministic for a seed.
-        var state = seed &+ 0x9E37_79B9_7F4A_7C15
-        for i in stride(from: out.count - 1, to: 0, by: -1) {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            z ^= z >> 31
-            out.swapAt(i, Int(z % UInt64(i + 1)))
-        }
-        return out
-    }
-
-    /// Requests that may change in `hood` (all of them when nil): bookings there that are not
-    /// pinned, and waiting requests that could go there, most expensive to leave out first.
-    /// A group comes whole or not at all; a series member only while its predecessor and
-    /// successors stay fixed (the engine then keeps it within their gaps).
-    static func freeRequests(in hood: Neighbourhood?, engine: BookingEngine, limit: Int) -> [Int] {
-        let index = engine.index
-        let instance = index.instance
-        func eligible(_ r: Int) -> Bool { index.isFirstRequest[r] && instance.requests[r].current?.pinned != true }
-        func inHood(_ r: Int) -> Bool {
-            guard let hood else { return true }
-            let request = instance.requests[r]
-            if let p = engine.booking(of: request.id) {
-                guard hood.day.contains(minute: p.start) else { return false }
-                let location = p.room.flatMap { index.room[$0] }.map { instance.rooms[$0].location }
-                    ?? p.providers.first.flatMap { index.provider[$0] }.flatMap { pr in
-                        index.shift(of: pr, containing: TimeSpan(start: p.start, end: p.start + 1))?.location }
-                return hood.location == nil || location == hood.location
-            }
-            return request.earliest < hood.day.end && request.latest >= hood.day.start
-                && (hood.location.map { l in request.locations?.contains(l) ?? true } ?? true)
-        }
-        var booked: [[Int]] = [], waiting: [[Int]] = []
-        var taken = Set<String>()
-        for r in instance.requests.indices where eligible(r) && inHood(r) {
-            let request = instance.requests[r]
-            var unit = [r]
-            if let g = request.group, let members = index.groups[g.id], members.count > 1 {
-                guard taken.insert(g.id).inserted, members.allSatisfy(eligible) else { continue }
-                unit = members
-            }
-            if engine.isBooked(request.id) { booked.append(unit) } else { waiting.append(unit) }
-        }
-        let penalty = { (unit: [Int]) in unit.reduce(0.0) { $0 + instance.objective.unscheduledPenalty[instance.requests[$1].priority] } }
-        waiting.sort { (-penalty($0), $0[0]) < (-penalty($1), $1[0]) }
-        var out: [Int] = []
-        var chosen = Set<Int>()
-        for unit in booked + waiting {
-            guard out.count + unit.count <= limit || out.isEmpty else { break }
-            // Series partners are never free together.
-            let partners = unit.flatMap { r in
-                (instance.requests[r].after.flatMap { index.request[$0.request] }.map { [$0] } ?? []) + engine.successorsOf(r)
-            }
-            if partners.contains(where: chosen.contains) { continue }
-            out += unit
-            chosen.formUnion(unit)
-        }
-        return out
     }
 
     static func reasons(_ engine: BookingEngine) -> [String: String] {
@@ -372,8 +345,8 @@ extension BatchOptimizer {
             guard let r = index.request[a.request], instance.requests[r].current == nil else { continue }
             try? engine.placeForOptimizer(r, a)
         }
-        let hood = Neighbourhood(location: location, day: TimeSpan(start: day * 1440, end: (day + 1) * 1440))
-        let free = freeRequests(in: hood, engine: engine, limit: maxFreeRequests)
+        let hood = Neighbourhood(kind: .locationDay, location: location, day: TimeSpan(start: day * 1440, end: (day + 1) * 1440))
+        let free = hood.freeRequests(engine: engine, limit: maxFreeRequests)
         return Subproblem.build(state: engine, free: free, candidatesPerRequest: candidatesPerRequest).map { ($0.model, $0.warmStart) }
     }
 }

@@ -20,6 +20,8 @@ import MIPModel
 ///
 /// Objective: Σ penalty·u + Σ (lead + preference + move)·x + idleCost·Σ_s (last − first − busy).
 struct Subproblem {
+    /// Placements per request in a narrow neighbourhood, at most.
+    static let narrowPlacementLimit = 120
     /// One candidate of a unit (a request, or a whole group): a placement per member.
     struct Choice {
         var unit: Int
@@ -27,8 +29,24 @@ struct Subproblem {
         var variable: Variable
     }
 
+    /// The idle-time variables of one provider session: the distinct visit starts and ends in it
+    /// (`points`), and per segment between two of them whether the session has started by its
+    /// start and is still open at its end; `used` when no fixed visit keeps the session in use.
+    struct SessionSpan {
+        var points: [Int]
+        var started: [Variable]
+        var open: [Variable]
+        var used: Variable?
+    }
+
     var model: MIPModel
     var choices: [Choice] = []
+    /// Whether the model holds every feasible placement of its free requests (then its bound is a
+    /// bound for them): placements enumerated without a cap, every provider combination, groups
+    /// modelled member by member.
+    var isComplete = false
+    /// Pools of interchangeable rooms: first room → every room of the pool (first included).
+    var roomPools: [Int: [Int]] = [:]
     /// Per unit: its `u` variable, when it may stay out.
     var unscheduled: [Int: Variable] = [:]
     /// The units: the members of each (one request, or a group in placement order).
@@ -47,7 +65,9 @@ struct Subproblem {
     /// - Parameter candidatesPerRequest: how many of the best-fit candidates per request.
     /// - Parameter exhaustive: every feasible placement instead of the best few (for small
     ///   instances solved as one model).
-    static func build(state: BookingEngine, free: [Int], candidatesPerRequest: Int, exhaustive: Bool = false) -> Subproblem? {
+    /// - Parameter focus: the neighbourhood; a narrow one enumerates every placement it allows.
+    static func build(state: BookingEngine, free: [Int], candidatesPerRequest: Int, exhaustive: Bool = false,
+                      focus: Neighbourhood? = nil) -> Subproblem? {
         let instance = state.index.instance
         let index = state.index
         let ob = instance.objective
@@ -74,21 +94,73 @@ struct Subproblem {
             }
         }
         let predecessorsOfBooked = Set(free.filter { r in engine.successorsBooked(r) })
-        for (u, members) in sub.units.enumerated() {
+        // Series partners free together (single requests both): their link is a row of the model,
+        // so each is placed without the other's booking (`ignoring`).
+        let singles = Set(sub.units.filter { $0.count == 1 }.map { $0[0] })
+        var optionsOf: [[[(request: Int, placement: Placement)]]] = []
+        sub.isComplete = exhaustive
+        for members in sub.units {
             let lead = instance.requests[members[0]]
-            let name = members.count > 1 ? "group_\(lead.group!.id)" : lead.id
             var options: [[(request: Int, placement: Placement)]] = []
             if members.count > 1 {
-                let offers = engine.offers(for: lead.id, limit: exhaustive ? 40 : candidatesPerRequest).offers
+                let wide = exhaustive || focus?.isNarrow == true
+                let offers = engine.offers(for: lead.id, limit: wide ? 40 : candidatesPerRequest).offers
                 options = offers.map { o in o.placements.compactMap { p in index.request[p.request].map { ($0, p) } } }
+                if let focus { options = options.filter { $0.allSatisfy { focus.allows($0.placement, of: $0.request, index: index) } } }
+                sub.isComplete = false  // whole-group offers are a heuristic selection
                 let now = members.compactMap { m in current[m].map { (m, $0) } }
                 if now.count == members.count, !options.contains(where: { Self.same($0, now) }) { options.append(now) }
             } else {
                 let r = members[0]
-                var placements = exhaustive ? engine.allPlacements(for: r, maxCount: 5000)
-                    : engine.candidatePlacements(for: r, limit: candidatesPerRequest)
+                var placements: [Placement]
+                if exhaustive {
+                    placements = engine.allPlacements(for: r, maxCount: 5000, ignoring: singles)
+                    let roles = index.requestType[r].map { instance.appointmentTypes[$0].roles.count } ?? 1
+                    if placements.count >= 5000 || roles > 1 { sub.isComplete = false }  // a cap, or one provider per extra role
+                } else if let focus, focus.isNarrow {
+                    placements = engine.allPlacements(for: r, maxCount: 5000, within: focus.window, ignoring: singles)
+                        .filter { focus.allows($0, of: r, index: index) }
+                } else {
+                    placements = engine.candidatePlacements(for: r, limit: candidatesPerRequest, ignoring: singles)
+                }
                 if let c = current[r], !placements.contains(c) { placements.append(c) }
                 options = placements.map { [(r, $0)] }
+            }
+            optionsOf.append(options)
+        }
+        // Interchangeable rooms become one pool: a choice names the pool's first room, and the
+        // pool's capacity bounds the choices that overlap (rows below). Only rooms that no fixed
+        // booking uses where the choices could go join a pool, so the rows are exact: intervals
+        // that never overlap more than k at once fit in k rooms (interval graphs are perfect).
+        sub.roomPools = Self.roomPools(optionsOf.joined().joined().map { $0 }, engine: engine)
+        var representative: [String: String] = [:]
+        for (first, members) in sub.roomPools {
+            for k in members { representative[instance.rooms[k].id] = instance.rooms[first].id }
+        }
+        func pooled(_ p: Placement) -> Placement {
+            var p = p
+            if let room = p.room, let first = representative[room] { p.room = first }
+            return p
+        }
+        for r in current.keys { current[r] = pooled(current[r]!) }
+        for (u, members) in sub.units.enumerated() {
+            let lead = instance.requests[members[0]]
+            let name = members.count > 1 ? "group_\(lead.group!.id)" : lead.id
+            var options: [[(request: Int, placement: Placement)]] = []
+            var seen = Set<[Placement]>()
+            for option in optionsOf[u] {
+                let mapped = option.map { (request: $0.request, placement: pooled($0.placement)) }
+                if seen.insert(mapped.map(\.placement)).inserted { options.append(mapped) }
+            }
+            if members.count == 1, focus?.isNarrow == true, !exhaustive, options.count > narrowPlacementLimit {
+                // The cheapest by lead, preference and move, and the current placement.
+                let r = members[0]
+                let cost = options.map { o -> Double in
+                    if o[0].placement == current[r] { return -.infinity }
+                    let c = engine.placementCost(r, o[0].placement)
+                    return c.lead + c.preference + c.moves
+                }
+                options = options.indices.sorted { (cost[$0], $0) < (cost[$1], $1) }.prefix(narrowPlacementLimit).sorted().map { options[$0] }
             }
             let mustStay = members.contains { instance.requests[$0].current != nil || predecessorsOfBooked.contains($0) }
             if !mustStay {
@@ -110,6 +182,24 @@ struct Subproblem {
             if let uv = sub.unscheduled[u] { terms.append(Term(uv, 1)) }
             guard !terms.isEmpty else { return nil }
             model.addConstraint(terms, .equal(1), name: "assign_\(name)", group: "assign")
+        }
+        // `series`: a successor starts at t only if its predecessor starts in [t − max, t − min]
+        // (one row per start t of the successor: at most one of its choices is taken).
+        var unitOf: [Int: Int] = [:]
+        for (u, members) in sub.units.enumerated() where members.count == 1 { unitOf[members[0]] = u }
+        for (u, members) in sub.units.enumerated() where members.count == 1 {
+            guard let link = instance.requests[members[0]].after, let p = index.request[link.request],
+                  let pu = unitOf[p] else { continue }
+            let mine = perUnit[u] ?? [], theirs = perUnit[pu] ?? []
+            let starts = Dictionary(grouping: mine) { sub.choices[$0].placements[0].placement.start }
+            for t in starts.keys.sorted() {
+                let compatible = theirs.filter {
+                    let ps = sub.choices[$0].placements[0].placement.start
+                    return ps >= t - link.maxGapMinutes && ps <= t - link.minGapMinutes
+                }
+                model.addConstraint(starts[t]!.map { Term(sub.choices[$0].variable, 1) } + compatible.map { Term(sub.choices[$0].variable, -1) },
+                                    .lessOrEqual(0), name: "series_\(instance.requests[members[0]].id)_\(t)", group: "series")
+            }
         }
         // Resource intervals of every choice.
         struct Use { var choice: Int; var span: TimeSpan }
@@ -137,10 +227,11 @@ struct Subproblem {
         /// found with a sweep in start order.
         ///
         /// - Complexity: O(k log k + k × a) for k intervals with at most a overlapping at once.
-        func noOverlap(_ uses: [Int: [Use]], _ family: String) {
+        func noOverlap(_ uses: [Int: [Use]], _ family: String, capacity: (Int) -> Int = { _ in 1 }) {
             for key in uses.keys.sorted() {
                 let list = uses[key]!.sorted { ($0.span.start, $0.choice) < ($1.span.start, $1.choice) }
-                guard list.count > 1 else { continue }
+                let limit = capacity(key)
+                guard list.count > limit else { continue }
                 var seen = Set<[Int]>()
                 var active: [Use] = []
                 var next = 0
@@ -149,17 +240,17 @@ struct Subproblem {
                     while next < list.count, list[next].span.start == t { active.append(list[next]); next += 1 }
                     active.removeAll { $0.span.end <= t }
                     let covering = Array(Set(active.map(\.choice))).sorted()
-                    guard covering.count > 1, seen.insert(covering).inserted else { continue }
+                    guard covering.count > limit, seen.insert(covering).inserted else { continue }
                     // Choices of one unit already exclude each other through `assign`.
                     if Set(covering.map { sub.choices[$0].unit }).count < 2 { continue }
-                    model.addConstraint(covering.map { Term(sub.choices[$0].variable, 1) }, .lessOrEqual(1),
+                    model.addConstraint(covering.map { Term(sub.choices[$0].variable, 1) }, .lessOrEqual(Double(limit)),
                                         name: "\(family)_\(key)_\(t)", group: family)
                 }
             }
         }
         noOverlap(providerUse, "provider")
-        noOverlap(roomUse, "room")
         noOverlap(patientUse, "patient")
+        noOverlap(roomUse, "room", capacity: { sub.roomPools[$0]?.count ?? 1 })
         for pool in poolUse.keys.sorted() {
             let list = poolUse[pool]!
             let capacity = instance.equipment[pool].quantity
@@ -186,33 +277,77 @@ struct Subproblem {
             }
         }
         let idleCost = ob.idleMinuteCost
-        var sessionVariables: [SessionKey: (first: Variable, last: Variable)] = [:]
+        var sessionRows: [SessionKey: SessionSpan] = [:]
         for key in sessions.keys.sorted(by: { ($0.provider, $0.session) < ($1.provider, $1.session) }) {
-            let span = index.sessions[key.provider][key.session].span
+            let visits = sessions[key]!
             let fixed = engine.sessionVisitList(key.provider, key.session)
-            let first = model.addVariable("first_\(key.provider)_\(key.session)", lowerBound: Double(span.start),
-                                          upperBound: Double(span.end), objective: -idleCost)
-            let last = model.addVariable("last_\(key.provider)_\(key.session)", lowerBound: Double(span.start),
-                                         upperBound: Double(span.end), objective: idleCost)
-            model.addConstraint([Term(last, 1), Term(first, -1)], .greaterOrEqual(0), name: "order_\(key.provider)_\(key.session)",
-                                group: "sessionOrder")
-            if let f = fixed.map(\.start).min(), let l = fixed.map(\.end).max() {
-                model.addConstraint([Term(first, 1)], .lessOrEqual(Double(f)), name: "fixedFirst_\(key.provider)_\(key.session)", group: "sessionFirst")
-                model.addConstraint([Term(last, 1)], .greaterOrEqual(Double(l)), name: "fixedLast_\(key.provider)_\(key.session)", group: "sessionLast")
+            var cuts = Set<Int>()
+            for (_, visit) in visits { cuts.insert(visit.start); cuts.insert(visit.end) }
+            if let f = fixed.map(\.start).min(), let l = fixed.map(\.end).max() { cuts.insert(f); cuts.insert(l) }
+            let points = cuts.sorted()
+            let name = "\(key.provider)_\(key.session)"
+            var span = SessionSpan(points: points, started: [], open: [], used: nil)
+            // started[j] = 1 when the session's first visit starts at or before points[j];
+            // open[j] = 1 when its last visit ends at or after points[j+1]. Together they cover
+            // segment j exactly when it lies between the first start and the last end.
+            for j in 0..<(points.count - 1) {
+                let w = Double(points[j + 1] - points[j])
+                span.started.append(model.addVariable("started_\(name)_\(j)", upperBound: 1, objective: idleCost * w))
+                span.open.append(model.addVariable("open_\(name)_\(j)", upperBound: 1, objective: idleCost * w))
+                if j > 0 {
+                    model.addConstraint([Term(span.started[j], 1), Term(span.started[j - 1], -1)], .greaterOrEqual(0),
+                                        name: "startedGrows_\(name)_\(j)", group: "sessionFirst")
+                    model.addConstraint([Term(span.open[j - 1], 1), Term(span.open[j], -1)], .greaterOrEqual(0),
+                                        name: "openShrinks_\(name)_\(j)", group: "sessionLast")
+                }
             }
-            let bigM = Double(span.end - span.start)
-            for (i, visit) in sessions[key]! {
+            let segments = points.count - 1
+            if let f = fixed.map(\.start).min(), let l = fixed.map(\.end).max() {
+                // The fixed visits keep the session in use: the −W of a used session is a constant.
+                for j in 0..<segments where points[j] >= f { model.setLowerBound(span.started[j], 1) }
+                for j in 0..<segments where points[j + 1] <= l { model.setLowerBound(span.open[j], 1) }
+            } else if segments > 0 {
+                // used = 1 only when some visit is chosen; covering costs Σ w(started + open) − W·used.
+                let used = model.addVariable("used_\(name)", upperBound: 1,
+                                             objective: -idleCost * Double(points[segments] - points[0]))
+                span.used = used
+                model.addConstraint([Term(used, 1)] + visits.map { Term(sub.choices[$0.choice].variable, -1) }, .lessOrEqual(0),
+                                    name: "usedByAVisit_\(name)", group: "sessionUsed")
+                for j in 0..<segments {
+                    model.addConstraint([Term(span.started[j], 1), Term(used, -1)], .lessOrEqual(0), name: "startedIfUsed_\(name)_\(j)",
+                                        group: "sessionUsed")
+                    model.addConstraint([Term(span.open[j], 1), Term(used, -1)], .lessOrEqual(0), name: "openIfUsed_\(name)_\(j)",
+                                        group: "sessionUsed")
+                }
+            }
+            // A segment covered by a chosen visit lies between the first start and the last end:
+            // started + open − used ≥ Σ x over the visits covering it. So the span is never shorter
+            // than the visits in it, and idle ≥ 0, in the relaxation too.
+            var covering = [[Term]](repeating: [], count: segments)
+            for (i, visit) in visits {
+                let from = points.firstIndex(of: visit.start)!, to = points.firstIndex(of: visit.end)!
+                for j in from..<to { covering[j].append(Term(sub.choices[i].variable, -1)) }
+            }
+            for j in 0..<segments where !covering[j].isEmpty {
+                let usedTerm = span.used.map { [Term($0, -1)] } ?? []
+                model.addConstraint([Term(span.started[j], 1), Term(span.open[j], 1)] + usedTerm + covering[j],
+                                    .greaterOrEqual(span.used == nil ? 1 : 0), name: "covered_\(name)_\(j)", group: "sessionCovered")
+            }
+            for (i, visit) in visits {
                 let c = sub.choices[i]
-                // first ≤ start + M(1 − x)   ⇔   first + M·x ≤ start + M
-                model.addConstraint([Term(first, 1), Term(c.variable, bigM)], .lessOrEqual(Double(visit.start) + bigM),
-                                    name: "first_\(i)_\(visit.start)", group: "sessionFirst")
-                // last ≥ end·x   (last ≥ span.start holds anyway)
-                model.addConstraint([Term(last, 1), Term(c.variable, -Double(visit.end - span.start))],
-                                    .greaterOrEqual(Double(span.start)), name: "last_\(i)_\(visit.start)", group: "sessionLast")
+                let first = points.firstIndex(of: visit.start)!, end = points.firstIndex(of: visit.end)!
+                if first < segments {
+                    model.addConstraint([Term(span.started[first], 1), Term(c.variable, -1)], .greaterOrEqual(0),
+                                        name: "startedBy_\(i)_\(name)", group: "sessionFirst")
+                }
+                if end > 0 {
+                    model.addConstraint([Term(span.open[end - 1], 1), Term(c.variable, -1)], .greaterOrEqual(0),
+                                        name: "openUntil_\(i)_\(name)", group: "sessionLast")
+                }
                 // −busy: each visit's minutes count against idle.
                 model.setObjective(c.variable, model.variables[c.variable.index].objective - idleCost * Double(visit.duration))
             }
-            sessionVariables[key] = (first, last)
+            sessionRows[key] = span
         }
         sub.model = model
         // The warm start: every free unit where it is now.
@@ -225,15 +360,38 @@ struct Subproblem {
                 values[uv.index] = 1
             }
         }
-        for (key, vars) in sessionVariables {
-            var spans = engine.sessionVisitList(key.provider, key.session)
-            for (i, visit) in sessions[key]! where values[sub.choices[i].variable.index] == 1 { spans.append(visit) }
-            let span = index.sessions[key.provider][key.session].span
-            values[vars.first.index] = Double(spans.map(\.start).min() ?? span.start)
-            values[vars.last.index] = Double(spans.map(\.end).max() ?? span.start)
+        for (key, span) in sessionRows {
+            var visits = engine.sessionVisitList(key.provider, key.session)
+            for (i, visit) in sessions[key]! where values[sub.choices[i].variable.index] == 1 { visits.append(visit) }
+            guard let first = visits.map(\.start).min(), let last = visits.map(\.end).max() else { continue }
+            for j in span.started.indices {
+                values[span.started[j].index] = span.points[j] >= first ? 1 : 0
+                values[span.open[j].index] = span.points[j + 1] <= last ? 1 : 0
+            }
+            if let used = span.used { values[used.index] = 1 }
         }
         sub.warmStart = values
         sub.warmObjective = model.objectiveValue(values)
         return sub
+    }
+
+    /// Rooms of one class (``InstanceIndex/roomClass``) that no fixed booking uses during any
+    /// of the room intervals the placements could take in that class, when there are two or more.
+    static func roomPools(_ placements: [(request: Int, placement: Placement)], engine: BookingEngine) -> [Int: [Int]] {
+        let index = engine.index
+        let instance = index.instance
+        var intervals: [Int: [TimeSpan]] = [:]  // class -> room intervals of the placements
+        for (r, p) in placements {
+            guard let k = p.room.flatMap({ index.room[$0] }), let t = index.requestType[r] else { continue }
+            intervals[index.roomClass[k], default: []].append(instance.appointmentTypes[t].roomInterval(at: p.start))
+        }
+        var pools: [Int: [Int]] = [:]
+        for (cls, spans) in intervals {
+            let clean = instance.rooms.indices.filter { k in
+                index.roomClass[k] == cls && spans.allSatisfy { engine.roomIsFree(k, during: $0) }
+            }
+            if clean.count > 1 { pools[clean[0]] = clean }
+        }
+        return pools
     }
 }

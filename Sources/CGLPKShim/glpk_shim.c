@@ -287,6 +287,11 @@ int aog_solve(const aog_model *m, aog_solve_args *a) {
             iocp.msg_lev = a->msg_level;
             iocp.presolve = (a->presolve && a->warm_start == NULL) ? GLP_ON : GLP_OFF;
             iocp.mip_gap = a->mip_gap;
+            if (a->cuts) {
+                iocp.gmi_cuts = GLP_ON;
+                iocp.mir_cuts = GLP_ON;
+                iocp.clq_cuts = GLP_ON;
+            }
             iocp.tm_lim = remaining_ms(&s, 0x7fffffff);
             iocp.cb_func = on_tree;
             iocp.cb_info = &s;

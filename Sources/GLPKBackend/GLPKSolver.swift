@@ -95,6 +95,7 @@ public struct GLPKSolver: MIPSolver {
         args.pointee.time_limit_seconds = parameters.timeLimit.map(Self.seconds) ?? 0
         args.pointee.mip_gap = parameters.relativeGap
         args.pointee.presolve = parameters.presolve ? 1 : 0
+        args.pointee.cuts = parameters.cuts ? 1 : 0
         args.pointee.msg_level = Int32(parameters.logLevel.rawValue)
         args.pointee.warm_start = UnsafePointer(warm?.baseAddress)
         args.pointee.values = values.baseAddress

@@ -88,6 +88,11 @@ public struct MIPModel: Sendable, Hashable {
         return Variable(index: variables.count - 1)
     }
 
+    /// Raises (or lowers) the lower bound of a continuous or integer `variable`.
+    public mutating func setLowerBound(_ variable: Variable, _ bound: Double) {
+        variables[variable.index].lowerBound = bound
+    }
+
     /// Sets the objective coefficient of `variable`.
     public mutating func setObjective(_ variable: Variable, _ coefficient: Double) {
         variables[variable.index].objective = coefficient

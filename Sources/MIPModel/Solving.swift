@@ -39,12 +39,16 @@ public struct SolveParameters: Sendable, Hashable {
     /// prevents warm starts).
     public var presolve: Bool
     public var logLevel: SolverLogLevel
+    /// Let the solver add cutting planes (Gomory, mixed-integer rounding, clique): a tighter bound
+    /// for more work per node.
+    public var cuts: Bool
     /// A feasible solution to start from, one value per variable; checked before use.
     public var warmStart: [Double]?
 
     public init(timeLimit: Duration? = nil, relativeGap: Double = 0, presolve: Bool = false,
-                logLevel: SolverLogLevel = .off, warmStart: [Double]? = nil) {
+                logLevel: SolverLogLevel = .off, warmStart: [Double]? = nil, cuts: Bool = false) {
         self.timeLimit = timeLimit
+        self.cuts = cuts
         self.relativeGap = relativeGap
         self.presolve = presolve
         self.logLevel = logLevel

@@ -21,9 +21,9 @@ extension BookingEngine {
     /// Up to `limit` feasible placements of request `r` alone against the current state,
     /// best-fit first, spread over the window.
     @_spi(Optimizer)
-    public func candidatePlacements(for r: Int, limit: Int) -> [Placement] {
+    public func candidatePlacements(for r: Int, limit: Int, ignoring: Set<Int> = []) -> [Placement] {
         var why = Explanation.Tally()
-        return searchSingle(r, limit: limit, policy: BestFit(), why: &why).map { placement(r, $0.booking) }
+        return searchSingle(r, limit: limit, policy: BestFit(), ignoring: ignoring, why: &why).map { placement(r, $0.booking) }
     }
 
     /// Lead, preference and move cost of `placement` for request `r` (idle depends on the others).
@@ -34,6 +34,26 @@ extension BookingEngine {
         c.idle = 0
         c.idleMinutes = 0
         return c
+    }
+
+    /// Whether room `k` is free (and its interval inside the horizon) during `span`.
+    @_spi(Optimizer)
+    public func roomIsFree(_ k: Int, during span: TimeSpan) -> Bool {
+        span.start >= 0 && span.end <= horizonLength && roomBusy[k].isFree(span)
+    }
+
+    /// Minutes inside `spans` where room `k` becomes busy.
+    @_spi(Optimizer)
+    public func roomBusyStarts(_ k: Int, within spans: [TimeSpan]) -> [Int] {
+        var out = Set<Int>()
+        for span in spans {
+            let s = max(span.start, 1), e = min(span.end, horizonLength)
+            guard s < e else { continue }
+            for m in s..<e where !roomBusy[k].isFree(TimeSpan(start: m, end: m + 1)) && roomBusy[k].isFree(TimeSpan(start: m - 1, end: m)) {
+                out.insert(m)
+            }
+        }
+        return out.sorted()
     }
 
     /// Units of `pool` in use at minute `m`.
@@ -72,13 +92,22 @@ extension BookingEngine {
     /// of each first-role provider session in the window, each free room of a fitting kind, the
     /// other roles filled by the provider adding the least idle time. Stops at `maxCount`.
     ///
+    /// - Parameter within: when given, only visits inside it.
+    /// - Parameter onePerRoomClass: one placement per class of interchangeable rooms
+    ///   (``InstanceIndex/roomClass``), in the first room of the class that is free.
+    /// - Parameter ignoring: series partners whose link to `r` is not applied.
     /// - Complexity: O(sessions × starts × rooms) feasibility checks.
     @_spi(Optimizer)
-    public func allPlacements(for r: Int, maxCount: Int) -> [Placement] {
+    public func allPlacements(for r: Int, maxCount: Int, within: TimeSpan? = nil, onePerRoomClass: Bool = false,
+                              ignoring: Set<Int> = []) -> [Placement] {
         let request = instance.requests[r]
         guard let t = index.requestType[r] else { return [] }
         let type = instance.appointmentTypes[t]
-        guard let w = window(r, type: type) else { return [] }
+        guard var w = window(r, type: type, ignoring: ignoring) else { return [] }
+        if let within {
+            w = (max(w.lo, within.start), min(w.hi, within.end - type.durationMinutes))
+            guard w.lo <= w.hi else { return [] }
+        }
         let g = instance.granularityMinutes
         let allowed: Set<Int>? = request.providers.map { Set($0.compactMap { index.provider[$0] }) }
         var out: [Placement] = []
@@ -107,9 +136,12 @@ extension BookingEngine {
                     if ok {
                         let providers = [p] + others
                         let rooms: [Int?] = type.isInPerson ? roomsFor[t][max(sessionLocation[p][k], 0)].map { Optional($0) } : [nil]
+                        var classes: [Int] = []
                         for room in rooms {
+                            if onePerRoomClass, let room, classes.contains(index.roomClass[room]) { continue }
                             let b = Booking(providers: providers, room: room, start: start)
                             if blockingFailure(r, b) == nil {
+                                if let room { classes.append(index.roomClass[room]) }
                                 out.append(placement(r, b))
                                 if out.count >= maxCount { return out }
                             }

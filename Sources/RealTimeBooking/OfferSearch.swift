@@ -36,11 +36,14 @@ extension BookingEngine {
     /// The start window of request `r` given the horizon, its type and its series links (the
     /// predecessor's booking, and booked successors that must stay within their gaps).
     /// Nil with a reason when empty.
-    func window(_ r: Int, type: AppointmentType) -> (lo: Int, hi: Int)? {
+    ///
+    /// - Parameter ignoring: series partners whose link is left out (the optimiser places them
+    ///   in the same model and links them there).
+    func window(_ r: Int, type: AppointmentType, ignoring: Set<Int> = []) -> (lo: Int, hi: Int)? {
         let request = instance.requests[r]
         var lo = max(request.earliest, instance.horizon.start + type.setupMinutes)
         var hi = min(request.latest, instance.horizon.end - type.durationMinutes - type.cleanupMinutes)
-        if let link = request.after {
+        if let link = request.after, index.request[link.request].map({ !ignoring.contains($0) }) ?? true {
             guard let p = index.request[link.request], let pb = booked[p] else { return nil }
             lo = max(lo, pb.start + link.minGapMinutes)
             hi = min(hi, pb.start + link.maxGapMinutes)
@@ -70,11 +73,11 @@ extension BookingEngine {
     /// - Complexity: O(S × (v + k)) checks for S sessions in the window, v visits in a session and
     ///   k grid steps to the next free start; each check is a few word operations.
     func searchSingle(_ r: Int, limit: Int, policy: some RankingPolicy, within: (lo: Int, hi: Int)? = nil,
-                      why: inout Explanation.Tally) -> [Candidate] {
+                      ignoring: Set<Int> = [], why: inout Explanation.Tally) -> [Candidate] {
         let request = instance.requests[r]
         guard let t = index.requestType[r] else { why.add(.noQualifiedProvider); return [] }
         let type = instance.appointmentTypes[t]
-        guard var w = window(r, type: type) else {
+        guard var w = window(r, type: type, ignoring: ignoring) else {
             why.add(request.after != nil && index.request[request.after!.request].map { booked[$0] == nil } == true
                     ? .predecessorNotBooked : .windowOutsideHorizon)
             return []

@@ -38,6 +38,9 @@ public struct InstanceIndex: Sendable {
 
     /// Per request: whether it is the first with its id (later duplicates are ignored).
     public let isFirstRequest: [Bool]
+    /// Per room: the first room interchangeable with it (same location, same kinds, same open
+    /// intervals). Since a change of room alone costs nothing, such rooms differ only in name.
+    public let roomClass: [Int]
 
     public struct PoolKey: Hashable, Sendable {
         public var kind: String
@@ -73,6 +76,15 @@ public struct InstanceIndex: Sendable {
             return spans.map { m = max(m, $0.end); return m }
         }
         skills = instance.providers.map { Set($0.skills) }
+        struct RoomShape: Hashable { var location: String; var kinds: [String]; var open: [TimeSpan] }
+        var firstOfShape: [RoomShape: Int] = [:]
+        var roomClass: [Int] = []
+        for (k, room) in instance.rooms.enumerated() {
+            let shape = RoomShape(location: room.location, kinds: Set(room.kinds).sorted(), open: room.open.sorted())
+            if firstOfShape[shape] == nil { firstOfShape[shape] = k }
+            roomClass.append(firstOfShape[shape]!)
+        }
+        self.roomClass = roomClass
         var pools: [PoolKey: Int] = [:]
         for (i, p) in instance.equipment.enumerated() {
             let key = PoolKey(kind: p.kind, location: p.location)

@@ -57,6 +57,7 @@ typedef struct aog_solve_args {
     double time_limit_seconds;        /* <= 0: none */
     double mip_gap;                   /* relative gap tolerance, 0 for proven optimality */
     int presolve;
+    int cuts;                         /* 1: Gomory, MIR and clique cuts (never cover cuts: they share statics) */
     int msg_level;                    /* GLP_MSG_OFF .. GLP_MSG_ALL */
     const double *warm_start;         /* [n_cols] or NULL; must be feasible (checked by the caller) */
     aog_progress_fn progress;
