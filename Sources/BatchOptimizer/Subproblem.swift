@@ -83,15 +83,30 @@ struct Subproblem {
         var model = MIPModel(name: "neighbourhood", sense: .minimize)
         var sub = Subproblem(model: model, warmStart: [], warmObjective: 0)
         var perUnit: [Int: [Int]] = [:]  // unit -> choice indices
-        // Units: a group's members together (all of them are free), otherwise single requests.
+        // Units: single requests, and groups (all members free). Where every placement is
+        // enumerated, a group's members are units of their own tied by `group` rows; elsewhere a
+        // group is one unit whose options are whole-group offers.
+        let memberwise = exhaustive || focus?.isNarrow == true
+        var groupLinks: [(group: GroupMembership, members: [Int])] = []
         var seenGroups = Set<String>()
         for r in free {
             if let g = instance.requests[r].group, let members = index.groups[g.id], members.count > 1 {
                 guard seenGroups.insert(g.id).inserted else { continue }
-                sub.units.append(engine.groupMembers(r))
+                let ordered = engine.groupMembers(r)
+                if memberwise {
+                    for m in ordered { sub.units.append([m]) }
+                    groupLinks.append((g, ordered))
+                } else {
+                    sub.units.append(ordered)
+                }
             } else {
                 sub.units.append([r])
             }
+        }
+        // A group stays whole: when one member must stay assigned, all must.
+        var groupMustStay = Set<String>()
+        for (g, members) in groupLinks where members.contains(where: { instance.requests[$0].current != nil }) {
+            groupMustStay.insert(g.id)
         }
         let predecessorsOfBooked = Set(free.filter { r in engine.successorsBooked(r) })
         // Series partners free together (single requests both): their link is a row of the model,
@@ -114,11 +129,11 @@ struct Subproblem {
                 let r = members[0]
                 var placements: [Placement]
                 if exhaustive {
-                    placements = engine.allPlacements(for: r, maxCount: 5000, ignoring: singles)
-                    let roles = index.requestType[r].map { instance.appointmentTypes[$0].roles.count } ?? 1
-                    if placements.count >= 5000 || roles > 1 { sub.isComplete = false }  // a cap, or one provider per extra role
+                    placements = engine.allPlacements(for: r, maxCount: 5000, ignoring: singles, everyProviderCombination: true)
+                    if placements.count >= 5000 { sub.isComplete = false }  // capped
                 } else if let focus, focus.isNarrow {
-                    placements = engine.allPlacements(for: r, maxCount: 5000, within: focus.window, ignoring: singles)
+                    placements = engine.allPlacements(for: r, maxCount: 5000, within: focus.window, ignoring: singles,
+                                                      everyProviderCombination: true)
                         .filter { focus.allows($0, of: r, index: index) }
                 } else {
                     placements = engine.candidatePlacements(for: r, limit: candidatesPerRequest, ignoring: singles)
@@ -162,7 +177,10 @@ struct Subproblem {
                 }
                 options = options.indices.sorted { (cost[$0], $0) < (cost[$1], $1) }.prefix(narrowPlacementLimit).sorted().map { options[$0] }
             }
-            let mustStay = members.contains { instance.requests[$0].current != nil || predecessorsOfBooked.contains($0) }
+            let mustStay = members.contains {
+                instance.requests[$0].current != nil || predecessorsOfBooked.contains($0)
+                    || instance.requests[$0].group.map { groupMustStay.contains($0.id) } == true
+            }
             if !mustStay {
                 let penalty = members.reduce(0.0) { $0 + ob.unscheduledPenalty[instance.requests[$1].priority] }
                 sub.unscheduled[u] = model.addVariable("u_\(name)", kind: .binary, objective: penalty)
@@ -183,10 +201,45 @@ struct Subproblem {
             guard !terms.isEmpty else { return nil }
             model.addConstraint(terms, .equal(1), name: "assign_\(name)", group: "assign")
         }
-        // `series`: a successor starts at t only if its predecessor starts in [t − max, t − min]
-        // (one row per start t of the successor: at most one of its choices is taken).
         var unitOf: [Int: Int] = [:]
         for (u, members) in sub.units.enumerated() where members.count == 1 { unitOf[members[0]] = u }
+        // `group`: members of a group in or out together (equal `u`); sameStart: as many of each
+        // member's choices start at t; sequence: the next member starts at t only if the previous
+        // one ends in [t − maxGap, t].
+        for (g, members) in groupLinks {
+            let lead = members[0]
+            guard let lu = unitOf[lead] else { continue }
+            for (a, b) in zip(members, members.dropFirst()) {
+                guard let au = unitOf[a], let bu = unitOf[b] else { continue }
+                let name = "\(g.id)_\(instance.requests[b].id)"
+                if let ua = sub.unscheduled[au], let ub = sub.unscheduled[bu] {
+                    model.addConstraint([Term(ub, 1), Term(ua, -1)], .equal(0), name: "groupWhole_\(name)", group: "group")
+                }
+                let bStarts = Dictionary(grouping: perUnit[bu] ?? []) { sub.choices[$0].placements[0].placement.start }
+                switch g.mode {
+                case .sameStart:
+                    let leadStarts = Dictionary(grouping: perUnit[lu] ?? []) { sub.choices[$0].placements[0].placement.start }
+                    for t in Set(leadStarts.keys).union(bStarts.keys).sorted() {
+                        model.addConstraint((leadStarts[t] ?? []).map { Term(sub.choices[$0].variable, 1) }
+                                            + (bStarts[t] ?? []).map { Term(sub.choices[$0].variable, -1) },
+                                            .equal(0), name: "groupSameStart_\(name)_\(t)", group: "group")
+                    }
+                case .sequence:
+                    let duration = index.requestType[a].map { instance.appointmentTypes[$0].durationMinutes } ?? 0
+                    let previous = perUnit[au] ?? []
+                    for t in bStarts.keys.sorted() {
+                        let fitting = previous.filter {
+                            let end = sub.choices[$0].placements[0].placement.start + duration
+                            return end <= t && t <= end + g.maxGapMinutes
+                        }
+                        model.addConstraint(bStarts[t]!.map { Term(sub.choices[$0].variable, 1) } + fitting.map { Term(sub.choices[$0].variable, -1) },
+                                            .lessOrEqual(0), name: "groupSequence_\(name)_\(t)", group: "group")
+                    }
+                }
+            }
+        }
+        // `series`: a successor starts at t only if its predecessor starts in [t − max, t − min]
+        // (one row per start t of the successor: at most one of its choices is taken).
         for (u, members) in sub.units.enumerated() where members.count == 1 {
             guard let link = instance.requests[members[0]].after, let p = index.request[link.request],
                   let pu = unitOf[p] else { continue }

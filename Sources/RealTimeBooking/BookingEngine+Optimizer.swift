@@ -90,16 +90,19 @@ extension BookingEngine {
 extension BookingEngine {
     /// Every feasible placement of request `r` alone against the current state: each grid start
     /// of each first-role provider session in the window, each free room of a fitting kind, the
-    /// other roles filled by the provider adding the least idle time. Stops at `maxCount`.
+    /// other roles filled by the provider adding the least idle time (or by every combination).
+    /// Stops at `maxCount`.
     ///
     /// - Parameter within: when given, only visits inside it.
     /// - Parameter onePerRoomClass: one placement per class of interchangeable rooms
     ///   (``InstanceIndex/roomClass``), in the first room of the class that is free.
     /// - Parameter ignoring: series partners whose link to `r` is not applied.
-    /// - Complexity: O(sessions × starts × rooms) feasibility checks.
+    /// - Parameter everyProviderCombination: every qualified, free provider for each other role,
+    ///   instead of the one adding the least idle time.
+    /// - Complexity: O(sessions × starts × rooms × teams) feasibility checks.
     @_spi(Optimizer)
     public func allPlacements(for r: Int, maxCount: Int, within: TimeSpan? = nil, onePerRoomClass: Bool = false,
-                              ignoring: Set<Int> = []) -> [Placement] {
+                              ignoring: Set<Int> = [], everyProviderCombination: Bool = false) -> [Placement] {
         let request = instance.requests[r]
         guard let t = index.requestType[r] else { return [] }
         let type = instance.appointmentTypes[t]
@@ -116,25 +119,29 @@ extension BookingEngine {
                 var start = Self.alignUp(max(w.lo, session.span.start), g)
                 let last = min(w.hi, session.span.end - type.durationMinutes)
                 while start <= last {
-                    var others: [Int] = []
                     let visit = type.visit(at: start)
-                    var ok = providerBusy[p].isFree(visit)
-                    if ok {
-                        for role in type.roles.indices.dropFirst() {
+                    // The providers of the other roles: every combination, or the one adding the least idle time.
+                    var teams: [[Int]] = providerBusy[p].isFree(visit) ? [[p]] : []
+                    for role in type.roles.indices.dropFirst() {
+                        var next: [[Int]] = []
+                        for team in teams {
                             var best: (Int, Int)?
-                            for q in qualified[t][role] where q != p && !others.contains(q) && (allowed?.contains(q) ?? true) {
+                            for q in qualified[t][role] where !team.contains(q) && (allowed?.contains(q) ?? true) {
                                 guard let kq = index.session(of: q, containing: visit),
                                       !type.isInPerson || sessionLocation[q][kq] == sessionLocation[p][k],
                                       providerBusy[q].isFree(visit) else { continue }
-                                let idle = idleChange(q, visit)
-                                if best == nil || idle < best!.0 { best = (idle, q) }
+                                if everyProviderCombination {
+                                    next.append(team + [q])
+                                } else {
+                                    let idle = idleChange(q, visit)
+                                    if best == nil || idle < best!.0 { best = (idle, q) }
+                                }
                             }
-                            guard let best else { ok = false; break }
-                            others.append(best.1)
+                            if let best { next.append(team + [best.1]) }
                         }
+                        teams = next
                     }
-                    if ok {
-                        let providers = [p] + others
+                    for providers in teams {
                         let rooms: [Int?] = type.isInPerson ? roomsFor[t][max(sessionLocation[p][k], 0)].map { Optional($0) } : [nil]
                         var classes: [Int] = []
                         for room in rooms {
