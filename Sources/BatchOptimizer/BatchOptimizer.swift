@@ -156,43 +156,10 @@ public struct BatchOptimizer: Sendable {
 
         /// Places the solved model's choice for the free requests; keeps the schedule only when it
         /// is valid and cheaper by the spec's cost. Returns whether it was kept.
-        mutating func apply(_ sub: Subproblem, free: [Int], values: [Double]) -> Bool {
-            let instance = index.instance
-            var trial = engine
-            var applied = true
-            for r in free where trial.isBooked(instance.requests[r].id) { try? trial.cancelForOptimizer(r) }
-            // In order of room-interval start, each in the room its choice names or, when an
-            // earlier one took it, another room of its pool: greedy interval colouring, which
-            // never fails when the pool's rows hold. A placement that waits for its series
-            // predecessor is tried again after the others.
-            func roomStart(_ r: Int, _ p: Placement) -> Int {
-                guard let t = index.requestType[r] else { return p.start }
-                return instance.appointmentTypes[t].roomInterval(at: p.start).start
-            }
-            var pending = sub.choices.filter { values[$0.variable.index] > 0.5 }.flatMap(\.placements)
-                .sorted { (roomStart($0.request, $0.placement), $0.request) < (roomStart($1.request, $1.placement), $1.request) }
-            while !pending.isEmpty {
-                var waiting: [(request: Int, placement: Placement)] = []
-                for (r, placement) in pending {
-                    var rooms: [String?] = [placement.room]
-                    if let k = placement.room.flatMap({ index.room[$0] }), let pool = sub.roomPools[k] {
-                        rooms += pool.filter { $0 != k }.map { instance.rooms[$0].id }
-                    }
-                    let placed = rooms.contains { room in
-                        var p = placement
-                        p.room = room
-                        do throws(BookingError) { try trial.placeForOptimizer(r, p); return true } catch { return false }
-                    }
-                    if !placed { waiting.append((r, placement)) }
-                }
-                if waiting.count == pending.count {
-                    applied = false
-                    break
-                }
-                pending = waiting
-            }
+        mutating func apply(_ sub: Subproblem, values: [Double]) -> Bool {
+            guard let trial = sub.schedule(values, on: engine) else { return false }
             let cost = CostEvaluator.cost(of: trial.solution(), index: index)
-            guard applied, cost.total < bestCost.total - 1e-9, validator.validate(trial.solution()).isValid else { return false }
+            guard cost.total < bestCost.total - 1e-9, validator.validate(trial.solution()).isValid else { return false }
             engine = trial
             bestCost = cost
             improvements += 1
@@ -225,7 +192,7 @@ public struct BatchOptimizer: Sendable {
             "start": "\(sub.warmObjective)", "objective": "\(result.objective.map { "\($0)" } ?? "none")",
             "termination": "\(result.termination)", "bound": "\(result.bestBound.map { "\($0)" } ?? "none")",
         ])
-        _ = search.apply(sub, free: free, values: values)
+        _ = search.apply(sub, values: values)
         let movable = instance.requests.indices.filter { index.isFirstRequest[$0] && instance.requests[$0].current?.pinned != true }
         guard sub.isComplete, free.count == movable.count, let bound = result.bestBound else { return nil }
         return result.termination == .optimal ? search.bestCost.total : min(bound + constant, search.bestCost.total)
@@ -293,7 +260,7 @@ public struct BatchOptimizer: Sendable {
                     "termination": "\(result.map { "\($0.termination)" } ?? "error")",
                 ])
                 guard let result, let values = result.values, let objective = result.objective,
-                      objective < sub.warmObjective - 1e-6, search.apply(sub, free: free, values: values) else {
+                      objective < sub.warmObjective - 1e-6, search.apply(sub, values: values) else {
                     stale[f] += 1
                     continue
                 }

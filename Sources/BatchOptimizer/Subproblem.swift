@@ -428,6 +428,46 @@ struct Subproblem {
         return sub
     }
 
+    /// `state` with the free requests placed as `values` (a solution of the model) says; nil when
+    /// a placement does not fit.
+    ///
+    /// Placements go in order of room-interval start, each in the room its choice names or, when
+    /// an earlier one took it, another room of its pool: greedy interval colouring, which never
+    /// fails when the pool's rows hold. A placement that waits for its series predecessor is tried
+    /// again after the others.
+    func schedule(_ values: [Double], on state: BookingEngine) -> BookingEngine? {
+        let index = state.index
+        let instance = index.instance
+        var trial = state
+        for unit in units {
+            for r in unit where trial.isBooked(instance.requests[r].id) { try? trial.cancelForOptimizer(r) }
+        }
+        func roomStart(_ r: Int, _ p: Placement) -> Int {
+            guard let t = index.requestType[r] else { return p.start }
+            return instance.appointmentTypes[t].roomInterval(at: p.start).start
+        }
+        var pending = choices.filter { values[$0.variable.index] > 0.5 }.flatMap(\.placements)
+            .sorted { (roomStart($0.request, $0.placement), $0.request) < (roomStart($1.request, $1.placement), $1.request) }
+        while !pending.isEmpty {
+            var waiting: [(request: Int, placement: Placement)] = []
+            for (r, placement) in pending {
+                var rooms: [String?] = [placement.room]
+                if let k = placement.room.flatMap({ index.room[$0] }), let pool = roomPools[k] {
+                    rooms += pool.filter { $0 != k }.map { instance.rooms[$0].id }
+                }
+                let placed = rooms.contains { room in
+                    var p = placement
+                    p.room = room
+                    do throws(BookingError) { try trial.placeForOptimizer(r, p); return true } catch { return false }
+                }
+                if !placed { waiting.append((r, placement)) }
+            }
+            guard waiting.count < pending.count else { return nil }
+            pending = waiting
+        }
+        return trial
+    }
+
     /// Rooms of one class (``InstanceIndex/roomClass``) that no fixed booking uses during any
     /// of the room intervals the placements could take in that class, when there are two or more.
     static func roomPools(_ placements: [(request: Int, placement: Placement)], engine: BookingEngine) -> [Int: [Int]] {

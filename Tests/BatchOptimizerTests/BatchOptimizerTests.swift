@@ -5,14 +5,27 @@ import Testing
 import TestSupport
 
 @Suite struct BatchOptimizerTests {
-    /// tiny-03 solved as one model over every feasible placement: the reference optimum, proven.
-    @Test func aTinyInstanceIsSolvedToItsKnownOptimum() throws {
-        let instance = try SharedFiles.instance("tiny-03")
-        let result = try BatchOptimizer().optimize(instance, parameters: OptimizerParameters(timeLimit: .seconds(40)))
+    /// The tiny instances solved to proven optimality, each equal to the optimum in
+    /// `shared/reference/reference.json` (CP-SAT and HiGHS, status OPTIMAL).
+    @Test(arguments: [("tiny-01", 574.0694444444445), ("tiny-02", 463.9375), ("tiny-03", 1510.7777777777778)])
+    func aTinyInstanceIsSolvedToItsKnownOptimum(name: String, optimum: Double) throws {
+        let instance = try SharedFiles.instance(name)
+        let result = try BatchOptimizer().optimize(instance, parameters: OptimizerParameters(timeLimit: .seconds(30)))
         #expect(ScheduleValidator(instance).validate(result.solution).isValid)
-        #expect(abs(result.cost.total - 1510.7777777777778) < 1e-6, "\(result.cost.total)")
+        #expect(abs(result.cost.total - optimum) < 1e-6, "\(name): \(result.cost.total)")
         let bound = try #require(result.bound)
-        #expect(abs(bound - result.cost.total) < 1e-6)
+        #expect(abs(bound - result.cost.total) < 1e-6, "\(name): bound \(bound)")
+    }
+
+    /// A bound is a bound: on small-02 (optimum 12,310.97, proven by HiGHS) a short run's bound
+    /// is at most the optimum, and at most its own cost.
+    @Test func theBoundNeverExceedsTheOptimum() throws {
+        let instance = try SharedFiles.instance("small-02")
+        let result = try BatchOptimizer().optimize(instance, parameters: OptimizerParameters(timeLimit: .seconds(8)))
+        #expect(ScheduleValidator(instance).validate(result.solution).isValid)
+        let bound = try #require(result.bound)
+        #expect(bound <= 12_310.972222222223 + 1e-6)
+        #expect(bound <= result.cost.total + 1e-6)
     }
 
     /// Never worse than the start, nothing dropped, pins kept, every solution valid (referee too).

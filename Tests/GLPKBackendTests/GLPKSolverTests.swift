@@ -24,6 +24,19 @@ import TestSupport
         #expect(x.allSatisfy { [0.0, 1.0].contains(result.value($0)) })
     }
 
+    /// With cutting planes on, the same proven optimum.
+    @Test(arguments: [UInt64(5), 6])
+    func cuttingPlanesKeepTheOptimum(seed: UInt64) throws {
+        var rng = SplitMix64(seed: seed)
+        let values = (0..<16).map { _ in Double(rng.next() % 90 + 10) }
+        let weights = (0..<16).map { _ in Double(rng.next() % 40 + 5) }
+        let capacity = weights.reduce(0, +) / 3
+        let (model, _) = Models.knapsack(values: values, weights: weights, capacity: capacity)
+        let result = try solver.solveSynchronously(model, parameters: SolveParameters(cuts: true))
+        #expect(result.termination == .optimal)
+        #expect(result.objective == Models.bruteForceKnapsack(values: values, weights: weights, capacity: capacity))
+    }
+
     @Test func assignmentReachesItsOptimum() throws {
         var rng = SplitMix64(seed: 11)
         let cost = (0..<6).map { _ in (0..<6).map { _ in Double(rng.next() % 50) } }
