@@ -253,18 +253,17 @@ public struct BatchOptimizer: Sendable {
             let perHood = kind == .window || kind == .providers ? parameters.neighbourhoodTimeLimit / 2 : parameters.neighbourhoodTimeLimit
             let results = Self.solveConcurrently(batch.map(\.sub), solver: solver, limit: min(perHood, remaining))
             for ((free, sub), result) in zip(batch, results) {
+                var kept = false
+                if let result, let values = result.values, let objective = result.objective, objective < sub.warmObjective - 1e-6 {
+                    kept = search.apply(sub, values: values)
+                }
+                stale[f] = kept ? 0 : stale[f] + 1
                 logger.debug("neighbourhood solved", metadata: [
                     "kind": "\(kind)", "free": "\(free.count)", "variables": "\(sub.model.variables.count)",
                     "rows": "\(sub.model.constraints.count)", "start": "\(sub.warmObjective)",
                     "objective": "\(result?.objective.map { "\($0)" } ?? "none")",
-                    "termination": "\(result.map { "\($0.termination)" } ?? "error")",
+                    "termination": "\(result.map { "\($0.termination)" } ?? "error")", "kept": "\(kept)",
                 ])
-                guard let result, let values = result.values, let objective = result.objective,
-                      objective < sub.warmObjective - 1e-6, search.apply(sub, values: values) else {
-                    stale[f] += 1
-                    continue
-                }
-                stale[f] = 0
             }
         }
     }
