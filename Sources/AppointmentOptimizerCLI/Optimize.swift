@@ -15,6 +15,9 @@ struct Optimize: ParsableCommand {
     @Option(help: "Where to write the solution.") var out: String
     @Option(help: "A solution to start from.") var start: String?
     @Option(help: "Seed of the neighbourhood order.") var seed: UInt64 = 1
+    @Option(help: "Branch-and-bound nodes per neighbourhood (with --max-neighbourhoods: a reproducible run).")
+    var nodeLimit: Int?
+    @Option(help: "Neighbourhoods to solve, at most.") var maxNeighbourhoods: Int?
     @Flag(help: "Print one JSON object instead of a report.") var json = false
     @Option(help: "Log the optimiser's steps to stderr from this level (debug: every neighbourhood solved).")
     var logLevel: Logger.Level?
@@ -36,7 +39,9 @@ struct Optimize: ParsableCommand {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw Outcome.unreadable
         }
-        let parameters = OptimizerParameters(timeLimit: .milliseconds(Int64(max(timeLimit, 0.1) * 1000)), seed: seed)
+        var parameters = OptimizerParameters(timeLimit: .milliseconds(Int64(max(timeLimit, 0.1) * 1000)), seed: seed)
+        parameters.nodeLimit = nodeLimit
+        parameters.maxNeighbourhoods = maxNeighbourhoods
         let result: OptimizationResult
         do {
             result = try BatchOptimizer().optimize(model, start: startSolution, parameters: parameters) { event in

@@ -21,6 +21,15 @@ public struct OptimizerParameters: Sendable, Hashable {
     public var exactRequestLimit: Int = 80
     /// Neighbourhoods solved at the same time, each on a thread of its own (one per core).
     public var parallelNeighbourhoods: Int = 2
+    /// Branch-and-bound nodes per neighbourhood (50 times as many for the whole model of a small
+    /// instance), as well as the time limits. Nil: time limits only.
+    public var nodeLimit: Int?
+    /// Neighbourhoods per run, at most. Nil: until the time limit or a local optimum.
+    ///
+    /// With `nodeLimit` and a time limit that neither cuts, a run is reproducible: the same
+    /// instance, start and seed give the same schedule on any machine. Time limits alone stop
+    /// solves wherever the machine's speed has brought them.
+    public var maxNeighbourhoods: Int?
 
     public init(timeLimit: Duration = .seconds(60), seed: UInt64 = 1, candidatesPerRequest: Int = 12,
                 maxFreeRequests: Int = 36, neighbourhoodTimeLimit: Duration = .seconds(5)) {
@@ -130,7 +139,7 @@ public struct BatchOptimizer: Sendable {
         let searchDeadline = small ? begin + parameters.timeLimit * 2 / 5 : deadline
         searchNeighbourhoods(&search, parameters: parameters, until: searchDeadline)
         var exactBound: Double?
-        if small { exactBound = solveWhole(&search, until: deadline) }
+        if small { exactBound = solveWhole(&search, until: deadline, nodeLimit: parameters.nodeLimit) }
 
         let engineFinal = search.engine
         var final = engineFinal.solution(reasons: Self.reasons(engineFinal))
@@ -172,7 +181,7 @@ public struct BatchOptimizer: Sendable {
     /// One model over every feasible placement of every movable request, warm-started from the
     /// current schedule. Returns a proven lower bound on the whole instance's cost when the model
     /// held every request that can change.
-    func solveWhole(_ search: inout Search, until deadline: ContinuousClock.Instant) -> Double? {
+    func solveWhole(_ search: inout Search, until deadline: ContinuousClock.Instant, nodeLimit: Int?) -> Double? {
         let index = search.index
         let instance = index.instance
         let everything = Neighbourhood(kind: .day, location: nil, day: instance.horizon)
@@ -185,7 +194,8 @@ public struct BatchOptimizer: Sendable {
         // The MIP objective differs from the spec's cost by a constant (the fixed part), which the
         // warm start measures: cost(start) − objective(start).
         let constant = search.bestCost.total - sub.warmObjective
-        guard let result = try? solver.solveSynchronously(sub.model, parameters: SolveParameters(timeLimit: limit, warmStart: sub.warmStart)),
+        guard let result = try? solver.solveSynchronously(sub.model, parameters: SolveParameters(timeLimit: limit, warmStart: sub.warmStart,
+                                                                                                 nodeLimit: nodeLimit.map { $0 * 50 })),
               let values = result.values else { return nil }
         logger.debug("whole model solved", metadata: [
             "free": "\(free.count)", "variables": "\(sub.model.variables.count)", "rows": "\(sub.model.constraints.count)",
@@ -212,7 +222,7 @@ public struct BatchOptimizer: Sendable {
         var freeLimit = parameters.maxFreeRequests
         var widenings = 0
         var turn = 0
-        while ContinuousClock.now < deadline {
+        while ContinuousClock.now < deadline, search.neighbourhoods < parameters.maxNeighbourhoods ?? .max {
             let active = kinds.indices.filter { !lists[$0].isEmpty && stale[$0] < lists[$0].count }
             if active.isEmpty {
                 guard widenings < 2 else { break }
@@ -251,7 +261,8 @@ public struct BatchOptimizer: Sendable {
             guard remaining > .milliseconds(50) else { break }
             // Narrow neighbourhoods are many and small: a shorter limit each.
             let perHood = kind == .window || kind == .providers ? parameters.neighbourhoodTimeLimit / 2 : parameters.neighbourhoodTimeLimit
-            let results = Self.solveConcurrently(batch.map(\.sub), solver: solver, limit: min(perHood, remaining))
+            let results = Self.solveConcurrently(batch.map(\.sub), solver: solver, limit: min(perHood, remaining),
+                                                 nodeLimit: parameters.nodeLimit)
             for ((free, sub), result) in zip(batch, results) {
                 var kept = false
                 if let result, let values = result.values, let objective = result.objective, objective < sub.warmObjective - 1e-6 {
@@ -269,11 +280,12 @@ public struct BatchOptimizer: Sendable {
     }
 
     /// Solves each model on a thread of its own (GLPK keeps its state per thread) and waits for all.
-    static func solveConcurrently(_ subs: [Subproblem], solver: GLPKSolver, limit: Duration) -> [SolveResult?] {
+    static func solveConcurrently(_ subs: [Subproblem], solver: GLPKSolver, limit: Duration, nodeLimit: Int?) -> [SolveResult?] {
         let results = ResultSlots(count: subs.count)
         let models = subs.map { ($0.model, $0.warmStart) }
         DispatchQueue.concurrentPerform(iterations: models.count) { i in
-            let result = try? solver.solveSynchronously(models[i].0, parameters: SolveParameters(timeLimit: limit, warmStart: models[i].1))
+            let parameters = SolveParameters(timeLimit: limit, warmStart: models[i].1, nodeLimit: nodeLimit)
+            let result = try? solver.solveSynchronously(models[i].0, parameters: parameters)
             results.set(i, result)
         }
         return results.all

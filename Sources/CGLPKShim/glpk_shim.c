@@ -128,6 +128,7 @@ typedef struct solve_state {
     int has_bound;
     double bound;
     int stopped_by_deadline;
+    int stopped_by_node_limit;
 } solve_state;
 
 static int should_stop(solve_state *s) {
@@ -184,6 +185,11 @@ static void on_tree(glp_tree *T, void *info) {
             s->bound = b;
             report(s, AOG_EVENT_BOUND, t_cnt);
         }
+    }
+    /* After the warm start and the incumbent are recorded: the same model stops at the same node. */
+    if (s->args->node_limit > 0 && t_cnt >= s->args->node_limit) {
+        s->stopped_by_node_limit = 1;
+        glp_ios_terminate(T);
     }
 }
 
@@ -311,7 +317,9 @@ int aog_solve(const aog_model *m, aog_solve_args *a) {
             case GLP_ENODFS: a->status = AOG_UNBOUNDED; break;
             case GLP_ETMLIM: a->status = AOG_TIME_LIMIT; break;
             case GLP_EMIPGAP: a->status = AOG_GAP_REACHED; break;
-            case GLP_ESTOP: a->status = s.stopped_by_deadline ? AOG_TIME_LIMIT : AOG_CANCELLED; break;
+            case GLP_ESTOP:
+                a->status = s.stopped_by_deadline ? AOG_TIME_LIMIT : s.stopped_by_node_limit ? AOG_NODE_LIMIT : AOG_CANCELLED;
+                break;
             default:
                 a->status = AOG_SOLVER_FAILED;
                 copy_message(a->message, sizeof a->message, g.last_output);

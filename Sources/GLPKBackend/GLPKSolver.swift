@@ -96,6 +96,7 @@ public struct GLPKSolver: MIPSolver {
         args.pointee.mip_gap = parameters.relativeGap
         args.pointee.presolve = parameters.presolve ? 1 : 0
         args.pointee.cuts = parameters.cuts ? 1 : 0
+        args.pointee.node_limit = Int32(clamping: max(parameters.nodeLimit ?? 0, 0))
         args.pointee.msg_level = Int32(parameters.logLevel.rawValue)
         args.pointee.warm_start = UnsafePointer(warm?.baseAddress)
         args.pointee.values = values.baseAddress
@@ -119,6 +120,7 @@ public struct GLPKSolver: MIPSolver {
         case Int32(AOG_INFEASIBLE): termination = .infeasible
         case Int32(AOG_UNBOUNDED): termination = .unbounded
         case Int32(AOG_CANCELLED): termination = .cancelled
+        case Int32(AOG_NODE_LIMIT): termination = a.has_solution != 0 ? .nodeLimitFeasible : .nodeLimitNoSolution
         case Int32(AOG_GLPK_ERROR): throw .backendFailure(message.isEmpty ? "GLPK reported misuse" : message)
         default: throw .backendFailure("GLPK failed (return code \(a.glpk_return))" + (message.isEmpty ? "" : ": \(message)"))
         }

@@ -14,12 +14,16 @@ public enum TerminationStatus: String, Sendable, Hashable {
     case unbounded
     /// Cancelled by the caller; `values` holds the best solution found, if any.
     case cancelled
+    /// The node limit was reached after a feasible solution was found.
+    case nodeLimitFeasible
+    /// The node limit was reached before any feasible solution was found.
+    case nodeLimitNoSolution
 
     /// Whether a feasible solution can come with this status.
     public var mayHaveSolution: Bool {
         switch self {
-        case .optimal, .gapReached, .timeLimitFeasible, .cancelled: true
-        case .timeLimitNoSolution, .infeasible, .unbounded: false
+        case .optimal, .gapReached, .timeLimitFeasible, .cancelled, .nodeLimitFeasible: true
+        case .timeLimitNoSolution, .infeasible, .unbounded, .nodeLimitNoSolution: false
         }
     }
 }
@@ -39,6 +43,9 @@ public struct SolveParameters: Sendable, Hashable {
     /// prevents warm starts).
     public var presolve: Bool
     public var logLevel: SolverLogLevel
+    /// Stop after this many branch-and-bound nodes: unlike a time limit, the same model then
+    /// stops at the same point on any machine. Nil: none.
+    public var nodeLimit: Int?
     /// Let the solver add cutting planes (Gomory, mixed-integer rounding, clique): a tighter bound
     /// for more work per node.
     public var cuts: Bool
@@ -46,8 +53,9 @@ public struct SolveParameters: Sendable, Hashable {
     public var warmStart: [Double]?
 
     public init(timeLimit: Duration? = nil, relativeGap: Double = 0, presolve: Bool = false,
-                logLevel: SolverLogLevel = .off, warmStart: [Double]? = nil, cuts: Bool = false) {
+                logLevel: SolverLogLevel = .off, warmStart: [Double]? = nil, cuts: Bool = false, nodeLimit: Int? = nil) {
         self.timeLimit = timeLimit
+        self.nodeLimit = nodeLimit
         self.cuts = cuts
         self.relativeGap = relativeGap
         self.presolve = presolve

@@ -63,6 +63,20 @@ import TestSupport
         #expect(ScheduleValidator(instance).validate(result.solution).isValid)
     }
 
+    /// With node limits and a neighbourhood budget the run is reproducible: twice the same schedule.
+    @Test func aBudgetedRunIsReproducible() throws {
+        let instance = try SharedFiles.instance("medium-02-dst")
+        var parameters = OptimizerParameters(timeLimit: .seconds(120), seed: 7)
+        parameters.nodeLimit = 100
+        parameters.maxNeighbourhoods = 16
+        let first = try BatchOptimizer().optimize(instance, parameters: parameters)
+        let second = try BatchOptimizer().optimize(instance, parameters: parameters)
+        #expect(first.neighbourhoods >= 16)
+        #expect(first.improvements > 0)
+        #expect(first.solution == second.solution)
+        #expect(ScheduleValidator(instance).validate(first.solution).isValid)
+    }
+
     @Test func anInvalidStartIsRefused() throws {
         let instance = try SharedFiles.instance("tiny-01")
         var start = Solution.baseline(of: instance)

@@ -41,6 +41,7 @@ enum {
     AOG_UNBOUNDED = 4,
     AOG_CANCELLED = 5,          /* has_solution tells whether a feasible one was found */
     AOG_GAP_REACHED = 6,
+    AOG_NODE_LIMIT = 7,         /* stopped at node_limit; has_solution tells whether a feasible one was found */
     AOG_GLPK_ERROR = -1,        /* GLPK reported misuse; the guard recovered (see message) */
     AOG_SOLVER_FAILED = -2      /* GLPK returned a failure code (see glpk_return, message) */
 };
@@ -58,6 +59,7 @@ typedef struct aog_solve_args {
     double mip_gap;                   /* relative gap tolerance, 0 for proven optimality */
     int presolve;
     int cuts;                         /* 1: Gomory, MIR and clique cuts (never cover cuts: they share statics) */
+    int node_limit;                   /* > 0: stop after this many branch-and-bound nodes (a deterministic limit) */
     int msg_level;                    /* GLP_MSG_OFF .. GLP_MSG_ALL */
     const double *warm_start;         /* [n_cols] or NULL; must be feasible (checked by the caller) */
     aog_progress_fn progress;
