@@ -96,7 +96,9 @@ public struct BatchOptimizer: Sendable {
                          progress: (@Sendable (OptimizerEvent) -> Void)? = nil) throws(OptimizerError) -> OptimizationResult {
         let clock = ContinuousClock()
         let begin = clock.now
-        let deadline = begin + parameters.timeLimit
+        // The last 2 % of the time (at most 2 s) is kept for the reasons of what stays unscheduled
+        // and the final validation.
+        let deadline = begin + parameters.timeLimit - min(parameters.timeLimit / 50, .seconds(2))
         let errors = InstanceChecker.errors(in: instance)
         guard errors.isEmpty else { throw .invalidInstance(errors) }
         let index = InstanceIndex(instance)
@@ -167,6 +169,11 @@ public struct BatchOptimizer: Sendable {
         /// is valid and cheaper by the spec's cost. Returns whether it was kept.
         mutating func apply(_ sub: Subproblem, values: [Double]) -> Bool {
             guard let trial = sub.schedule(values, on: engine) else { return false }
+            return keep(trial)
+        }
+
+        /// Makes `trial` the schedule when it is valid and cheaper by the spec's cost.
+        mutating func keep(_ trial: BookingEngine) -> Bool {
             let cost = CostEvaluator.cost(of: trial.solution(), index: index)
             guard cost.total < bestCost.total - 1e-9, validator.validate(trial.solution()).isValid else { return false }
             engine = trial
@@ -176,6 +183,35 @@ public struct BatchOptimizer: Sendable {
                                      improvements: improvements))
             return true
         }
+    }
+
+    /// Greedy repair: each waiting request, most expensive to leave out first, booked at its
+    /// best-fit offer when that costs less than leaving it out. Kept only when the whole schedule
+    /// stays valid and gets cheaper. Returns how many requests were booked.
+    func insertWaiting(_ search: inout Search, until deadline: ContinuousClock.Instant) -> Int {
+        let index = search.index
+        let instance = index.instance
+        let penalty = { (r: Int) in instance.objective.unscheduledPenalty[instance.requests[r].priority] }
+        var trial = search.engine
+        let waiting = instance.requests.indices
+            .filter { index.isFirstRequest[$0] && !trial.isBooked(instance.requests[$0].id) }
+            .sorted { (-penalty($0), $0) < (-penalty($1), $1) }
+        var booked = 0
+        for r in waiting where !trial.isBooked(instance.requests[r].id) {
+            guard ContinuousClock.now < deadline else { break }
+            guard let offer = trial.offers(for: instance.requests[r].id, limit: 1).offers.first else { continue }
+            let leftOut = offer.placements.reduce(0.0) { $0 + (index.request[$1.request].map(penalty) ?? 0) }
+            guard offer.cost.total < leftOut else { continue }
+            do throws(BookingError) {
+                try trial.book(offer)
+                booked += offer.placements.count
+            } catch {
+                continue
+            }
+        }
+        guard booked > 0, search.keep(trial) else { return 0 }
+        logger.debug("waiting requests inserted", metadata: ["booked": "\(booked)", "cost": "\(search.bestCost.total)"])
+        return booked
     }
 
     /// One model over every feasible placement of every movable request, warm-started from the
@@ -222,7 +258,13 @@ public struct BatchOptimizer: Sendable {
         var freeLimit = parameters.maxFreeRequests
         var widenings = 0
         var turn = 0
+        var repairedAt = -1  // improvements when the last greedy repair ran
         while ContinuousClock.now < deadline, search.neighbourhoods < parameters.maxNeighbourhoods ?? .max {
+            // After a round of the kinds that changed the schedule, waiting requests may fit as they are.
+            if turn % kinds.count == 0, search.improvements != repairedAt {
+                _ = insertWaiting(&search, until: deadline)
+                repairedAt = search.improvements
+            }
             let active = kinds.indices.filter { !lists[$0].isEmpty && stale[$0] < lists[$0].count }
             if active.isEmpty {
                 guard widenings < 2 else { break }

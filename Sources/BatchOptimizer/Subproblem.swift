@@ -5,20 +5,23 @@ import MIPModel
 /// One neighbourhood of the schedule as an integer program: the *free* requests may be placed
 /// anew (or left out), everything else stays exactly where it is.
 ///
-/// Variables and constraint families (named as in `Docs/batch-formulation.md`):
-/// - `x[r,c]` binary: free request r takes candidate c (a provider per role, a room, a start),
-///   generated only among placements feasible against the fixed bookings;
-/// - `u[r]` binary: r stays unscheduled (fixed to 0 for requests with an existing booking);
-/// - `first[p,s]`, `last[p,s]` continuous: the first start and last end in provider session s.
+/// Variables and constraint families (named as in `Docs/batch-formulation.md`, which gives the
+/// maths):
+/// - `x[r,c]` binary: free request r takes candidate c (a provider per role, a room or a room
+///   pool, a start), generated only among placements feasible against the fixed bookings;
+/// - `u[r]` binary: r stays unscheduled (absent for requests that must stay assigned);
+/// - per provider session, over the segments between its visit boundaries: `started`, `open`
+///   (and `used` when no fixed visit is in it), continuous in [0, 1].
 ///
 /// - `assign`: Σ_c x[r,c] + u[r] = 1
-/// - `provider`, `room`, `patient`: at every candidate start t, Σ x over candidates of the
-///   resource that cover t ≤ 1 (intervals overlap exactly when one covers the other's start)
-/// - `equipment`: at every point t where usage can change, Σ q·x over candidates covering t ≤
-///   the pool's capacity minus the fixed usage at t
-/// - `sessionFirst`, `sessionLast`: first ≤ start + M(1 − x), last ≥ end·x, and the fixed visits
+/// - `provider`, `patient`, `room`: at every candidate start t, Σ x over candidates of the
+///   resource covering t ≤ 1 (≤ the pool size for a room pool)
+/// - `equipment`: Σ q·x over candidates covering t ≤ the pool's capacity minus fixed usage at t
+/// - `group`, `series`: members and partners linked start by start
+/// - `sessionFirst`, `sessionLast`, `sessionUsed`, `sessionCovered`: the session's span
 ///
-/// Objective: Σ penalty·u + Σ (lead + preference + move)·x + idleCost·Σ_s (last − first − busy).
+/// Objective: Σ penalty·u + Σ (lead + preference + move − idleCost·duration)·x
+/// + idleCost·Σ_s span(s): the spec's cost up to a constant.
 struct Subproblem {
     /// Placements per request in a narrow neighbourhood, at most.
     static let narrowPlacementLimit = 120

@@ -11,10 +11,7 @@ import TestSupport
 
     @Test(arguments: [UInt64(1), 2, 3, 4])
     func knapsackReachesItsOptimum(seed: UInt64) throws {
-        var rng = SplitMix64(seed: seed)
-        let values = (0..<14).map { _ in Double(rng.next() % 90 + 10) }
-        let weights = (0..<14).map { _ in Double(rng.next() % 40 + 5) }
-        let capacity = weights.reduce(0, +) / 3
+        let (values, weights, capacity) = Models.randomKnapsack(seed: seed, items: 14, capacityShare: 1.0 / 3)
         let (model, x) = Models.knapsack(values: values, weights: weights, capacity: capacity)
         let result = try solver.solveSynchronously(model)
         #expect(result.termination == .optimal)
@@ -27,10 +24,7 @@ import TestSupport
     /// With cutting planes on, the same proven optimum.
     @Test(arguments: [UInt64(5), 6])
     func cuttingPlanesKeepTheOptimum(seed: UInt64) throws {
-        var rng = SplitMix64(seed: seed)
-        let values = (0..<16).map { _ in Double(rng.next() % 90 + 10) }
-        let weights = (0..<16).map { _ in Double(rng.next() % 40 + 5) }
-        let capacity = weights.reduce(0, +) / 3
+        let (values, weights, capacity) = Models.randomKnapsack(seed: seed, items: 16, capacityShare: 1.0 / 3)
         let (model, _) = Models.knapsack(values: values, weights: weights, capacity: capacity)
         let result = try solver.solveSynchronously(model, parameters: SolveParameters(cuts: true))
         #expect(result.termination == .optimal)
@@ -147,10 +141,7 @@ import TestSupport
         let results = try await withThrowingTaskGroup(of: (Double, Double).self) { group in
             for seed in 0..<24 {
                 group.addTask {
-                    var rng = SplitMix64(seed: UInt64(100 + seed))
-                    let values = (0..<12).map { _ in Double(rng.next() % 90 + 10) }
-                    let weights = (0..<12).map { _ in Double(rng.next() % 40 + 5) }
-                    let capacity = weights.reduce(0, +) / 2
+                    let (values, weights, capacity) = Models.randomKnapsack(seed: UInt64(100 + seed), items: 12, capacityShare: 0.5)
                     let (model, _) = Models.knapsack(values: values, weights: weights, capacity: capacity)
                     let result = try await GLPKSolver().solve(model)
                     return (result.objective ?? -1, Models.bruteForceKnapsack(values: values, weights: weights, capacity: capacity))

@@ -3,6 +3,14 @@ import TestSupport
 
 /// Small models with known optima, and a large one that does not finish quickly.
 enum Models {
+    /// A seeded random knapsack: values 10–99, weights 5–44, capacity a fraction of the total weight.
+    static func randomKnapsack(seed: UInt64, items: Int, capacityShare: Double) -> (values: [Double], weights: [Double], capacity: Double) {
+        var rng = SplitMix64(seed: seed)
+        let values = (0..<items).map { _ in Double(rng.next() % 90 + 10) }
+        let weights = (0..<items).map { _ in Double(rng.next() % 40 + 5) }
+        return (values, weights, weights.reduce(0, +) * capacityShare)
+    }
+
     /// 0-1 knapsack; the optimum is found by enumeration in `bruteForceKnapsack`.
     static func knapsack(values: [Double], weights: [Double], capacity: Double) -> (MIPModel, [Variable]) {
         var m = MIPModel(name: "knapsack", sense: .maximize)
