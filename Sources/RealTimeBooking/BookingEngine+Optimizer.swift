@@ -94,15 +94,13 @@ extension BookingEngine {
     /// Stops at `maxCount`.
     ///
     /// - Parameter within: when given, only visits inside it.
-    /// - Parameter onePerRoomClass: one placement per class of interchangeable rooms
-    ///   (``InstanceIndex/roomClass``), in the first room of the class that is free.
     /// - Parameter ignoring: series partners whose link to `r` is not applied.
     /// - Parameter everyProviderCombination: every qualified, free provider for each other role,
     ///   instead of the one adding the least idle time.
     /// - Complexity: O(sessions × starts × rooms × teams) feasibility checks.
     @_spi(Optimizer)
-    public func allPlacements(for r: Int, maxCount: Int, within: TimeSpan? = nil, onePerRoomClass: Bool = false,
-                              ignoring: Set<Int> = [], everyProviderCombination: Bool = false) -> [Placement] {
+    public func allPlacements(for r: Int, maxCount: Int, within: TimeSpan? = nil, ignoring: Set<Int> = [],
+                              everyProviderCombination: Bool = false) -> [Placement] {
         let request = instance.requests[r]
         guard let t = index.requestType[r] else { return [] }
         let type = instance.appointmentTypes[t]
@@ -143,12 +141,9 @@ extension BookingEngine {
                     }
                     for providers in teams {
                         let rooms: [Int?] = type.isInPerson ? roomsFor[t][max(sessionLocation[p][k], 0)].map { Optional($0) } : [nil]
-                        var classes: [Int] = []
                         for room in rooms {
-                            if onePerRoomClass, let room, classes.contains(index.roomClass[room]) { continue }
                             let b = Booking(providers: providers, room: room, start: start)
                             if blockingFailure(r, b) == nil {
-                                if let room { classes.append(index.roomClass[room]) }
                                 out.append(placement(r, b))
                                 if out.count >= maxCount { return out }
                             }
