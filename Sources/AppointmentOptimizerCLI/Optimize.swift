@@ -45,9 +45,10 @@ struct Optimize: ParsableCommand {
         let result: OptimizationResult
         do {
             result = try BatchOptimizer().optimize(model, start: startSolution, parameters: parameters) { event in
-                let line = String(format: "\r%7.1f s  cost %.2f  (%d neighbourhoods, %d improvements)   ",
+                let bound = event.bound.map { String(format: "  bound %.2f", $0) } ?? ""
+                let line = String(format: "\r%7.1f s  cost %.2f%@  (%d neighbourhoods, %d improvements)   ",
                                   Double(event.elapsed.components.seconds) + Double(event.elapsed.components.attoseconds) / 1e18,
-                                  event.cost.total, event.neighbourhoods, event.improvements)
+                                  event.cost.total, bound, event.neighbourhoods, event.improvements)
                 FileHandle.standardError.write(Data(line.utf8))
             }
             FileHandle.standardError.write(Data("\n".utf8))

@@ -44,9 +44,13 @@ public struct OptimizerParameters: Sendable, Hashable {
 /// Reported after every improvement, and once at the start.
 public struct OptimizerEvent: Sendable, Hashable {
     public var elapsed: Duration
+    /// The best schedule's cost so far, with its parts.
     public var cost: CostBreakdown
     public var neighbourhoods: Int
     public var improvements: Int
+    /// A proven lower bound on any schedule's cost, when known (while and after a small
+    /// instance's whole model is solved).
+    public var bound: Double?
 }
 
 public struct OptimizationResult: Sendable {
@@ -132,7 +136,7 @@ public struct BatchOptimizer: Sendable {
             bestCost = CostEvaluator.cost(of: engine.solution(), index: index)
         }
         var search = Search(engine: engine, bestCost: bestCost, index: index, validator: validator, begin: begin, progress: progress)
-        progress?(OptimizerEvent(elapsed: clock.now - begin, cost: bestCost, neighbourhoods: 0, improvements: 0))
+        progress?(OptimizerEvent(elapsed: clock.now - begin, cost: bestCost, neighbourhoods: 0, improvements: 0, bound: nil))
 
         // Small instances: first the neighbourhood search finds a good schedule, then one model
         // over every feasible placement of every movable request starts from it and tries to
@@ -164,6 +168,8 @@ public struct BatchOptimizer: Sendable {
         let progress: (@Sendable (OptimizerEvent) -> Void)?
         var neighbourhoods = 0
         var improvements = 0
+        /// A proven lower bound on the instance's cost, once known.
+        var bound: Double?
 
         /// Places the solved model's choice for the free requests; keeps the schedule only when it
         /// is valid and cheaper by the spec's cost. Returns whether it was kept.
@@ -180,7 +186,7 @@ public struct BatchOptimizer: Sendable {
             bestCost = cost
             improvements += 1
             progress?(OptimizerEvent(elapsed: ContinuousClock.now - begin, cost: cost, neighbourhoods: neighbourhoods,
-                                     improvements: improvements))
+                                     improvements: improvements, bound: bound))
             return true
         }
     }
@@ -230,8 +236,18 @@ public struct BatchOptimizer: Sendable {
         // The MIP objective differs from the spec's cost by a constant (the fixed part), which the
         // warm start measures: cost(start) − objective(start).
         let constant = search.bestCost.total - sub.warmObjective
-        guard let result = try? solver.solveSynchronously(sub.model, parameters: SolveParameters(timeLimit: limit, warmStart: sub.warmStart,
-                                                                                                 nodeLimit: nodeLimit.map { $0 * 50 })),
+        let movable = instance.requests.indices.filter { index.isFirstRequest[$0] && instance.requests[$0].current?.pinned != true }
+        let exact = sub.isComplete && free.count == movable.count
+        // While GLPK works, its bound (shifted by the constant) is a bound on the instance.
+        let report = search.progress.map { progress in
+            { @Sendable [begin = search.begin, cost = search.bestCost, counts = (search.neighbourhoods, search.improvements)] (event: SolveProgress) in
+                guard exact, event.event == .bound, let bound = event.bound else { return }
+                progress(OptimizerEvent(elapsed: ContinuousClock.now - begin, cost: cost, neighbourhoods: counts.0,
+                                        improvements: counts.1, bound: min(bound + constant, cost.total)))
+            }
+        }
+        let parameters = SolveParameters(timeLimit: limit, warmStart: sub.warmStart, nodeLimit: nodeLimit.map { $0 * 50 })
+        guard let result = try? solver.solveSynchronously(sub.model, parameters: parameters, progress: report),
               let values = result.values else { return nil }
         logger.debug("whole model solved", metadata: [
             "free": "\(free.count)", "variables": "\(sub.model.variables.count)", "rows": "\(sub.model.constraints.count)",
@@ -239,9 +255,11 @@ public struct BatchOptimizer: Sendable {
             "termination": "\(result.termination)", "bound": "\(result.bestBound.map { "\($0)" } ?? "none")",
         ])
         _ = search.apply(sub, values: values)
-        let movable = instance.requests.indices.filter { index.isFirstRequest[$0] && instance.requests[$0].current?.pinned != true }
-        guard sub.isComplete, free.count == movable.count, let bound = result.bestBound else { return nil }
-        return result.termination == .optimal ? search.bestCost.total : min(bound + constant, search.bestCost.total)
+        guard exact, let bound = result.bestBound else { return nil }
+        search.bound = result.termination == .optimal ? search.bestCost.total : min(bound + constant, search.bestCost.total)
+        search.progress?(OptimizerEvent(elapsed: ContinuousClock.now - search.begin, cost: search.bestCost,
+                                        neighbourhoods: search.neighbourhoods, improvements: search.improvements, bound: search.bound))
+        return search.bound
     }
 
     /// Large-neighbourhood search until `deadline`: the kinds of neighbourhood take turns (two

@@ -1,6 +1,7 @@
 import AppointmentModel
 import BatchOptimizer
 import Foundation
+import Synchronization
 import Testing
 import TestSupport
 
@@ -15,6 +16,20 @@ import TestSupport
         #expect(abs(result.cost.total - optimum) < 1e-6, "\(name): \(result.cost.total)")
         let bound = try #require(result.bound)
         #expect(abs(bound - result.cost.total) < 1e-6, "\(name): bound \(bound)")
+    }
+
+    /// Progress events report the bound once the whole model of a small instance has one: never
+    /// above the optimum, and equal to the cost when optimality is proven.
+    @Test func progressEventsCarryTheBound() throws {
+        let instance = try SharedFiles.instance("tiny-02")
+        let events = Mutex<[OptimizerEvent]>([])
+        let result = try BatchOptimizer().optimize(instance, parameters: OptimizerParameters(timeLimit: .seconds(30))) { event in
+            events.withLock { $0.append(event) }
+        }
+        let bounds = events.withLock { $0.compactMap(\.bound) }
+        #expect(!bounds.isEmpty)
+        #expect(bounds.allSatisfy { $0 <= 463.9375 + 1e-6 })
+        #expect(abs(try #require(bounds.last) - result.cost.total) < 1e-6)
     }
 
     /// A bound is a bound: on small-02 (optimum 12,310.97, proven by HiGHS) a short run's bound
