@@ -96,8 +96,12 @@ public struct BatchOptimizer: Sendable {
 
     /// Optimises `instance` from `start` (default: the cheapest of the existing bookings, the
     /// priority-ordered greedy and the best-fit online replay), within `parameters.timeLimit`.
+    ///
+    /// - Parameter cancellation: stops the run early; it then returns the best schedule so far.
     public func optimize(_ instance: Instance, start: Solution? = nil, parameters: OptimizerParameters = OptimizerParameters(),
+                         cancellation: OptimizerCancellation? = nil,
                          progress: (@Sendable (OptimizerEvent) -> Void)? = nil) throws(OptimizerError) -> OptimizationResult {
+        let cancellation = cancellation ?? OptimizerCancellation()
         let clock = ContinuousClock()
         let begin = clock.now
         // The last 2 % of the time (at most 2 s) is kept for the reasons of what stays unscheduled
@@ -135,7 +139,8 @@ public struct BatchOptimizer: Sendable {
             engine = BookingEngine(index: index)
             bestCost = CostEvaluator.cost(of: engine.solution(), index: index)
         }
-        var search = Search(engine: engine, bestCost: bestCost, index: index, validator: validator, begin: begin, progress: progress)
+        var search = Search(engine: engine, bestCost: bestCost, index: index, validator: validator, begin: begin,
+                            cancellation: cancellation, progress: progress)
         progress?(OptimizerEvent(elapsed: clock.now - begin, cost: bestCost, neighbourhoods: 0, improvements: 0, bound: nil))
 
         // Small instances: first the neighbourhood search finds a good schedule, then one model
@@ -145,7 +150,7 @@ public struct BatchOptimizer: Sendable {
         let searchDeadline = small ? begin + parameters.timeLimit * 2 / 5 : deadline
         searchNeighbourhoods(&search, parameters: parameters, until: searchDeadline)
         var exactBound: Double?
-        if small { exactBound = solveWhole(&search, until: deadline, nodeLimit: parameters.nodeLimit) }
+        if small, !cancellation.isCancelled { exactBound = solveWhole(&search, until: deadline, nodeLimit: parameters.nodeLimit) }
 
         let engineFinal = search.engine
         var final = engineFinal.solution(reasons: Self.reasons(engineFinal))
@@ -165,6 +170,7 @@ public struct BatchOptimizer: Sendable {
         let index: InstanceIndex
         let validator: ScheduleValidator
         let begin: ContinuousClock.Instant
+        let cancellation: OptimizerCancellation
         let progress: (@Sendable (OptimizerEvent) -> Void)?
         var neighbourhoods = 0
         var improvements = 0
@@ -247,8 +253,10 @@ public struct BatchOptimizer: Sendable {
             }
         }
         let parameters = SolveParameters(timeLimit: limit, warmStart: sub.warmStart, nodeLimit: nodeLimit.map { $0 * 50 })
-        guard let result = try? solver.solveSynchronously(sub.model, parameters: parameters, progress: report),
-              let values = result.values else { return nil }
+        let solved = search.cancellation.whileSolving { token in
+            try? solver.solveSynchronously(sub.model, parameters: parameters, progress: report, cancellation: token)
+        }
+        guard let result = solved, let values = result.values else { return nil }
         logger.debug("whole model solved", metadata: [
             "free": "\(free.count)", "variables": "\(sub.model.variables.count)", "rows": "\(sub.model.constraints.count)",
             "start": "\(sub.warmObjective)", "objective": "\(result.objective.map { "\($0)" } ?? "none")",
@@ -277,7 +285,8 @@ public struct BatchOptimizer: Sendable {
         var widenings = 0
         var turn = 0
         var repairedAt = -1  // improvements when the last greedy repair ran
-        while ContinuousClock.now < deadline, search.neighbourhoods < parameters.maxNeighbourhoods ?? .max {
+        while ContinuousClock.now < deadline, search.neighbourhoods < parameters.maxNeighbourhoods ?? .max,
+              !search.cancellation.isCancelled {
             // After a round of the kinds that changed the schedule, waiting requests may fit as they are.
             if turn % kinds.count == 0, search.improvements != repairedAt {
                 _ = insertWaiting(&search, until: deadline)
@@ -322,7 +331,7 @@ public struct BatchOptimizer: Sendable {
             // Narrow neighbourhoods are many and small: a shorter limit each.
             let perHood = kind == .window || kind == .providers ? parameters.neighbourhoodTimeLimit / 2 : parameters.neighbourhoodTimeLimit
             let results = Self.solveConcurrently(batch.map(\.sub), solver: solver, limit: min(perHood, remaining),
-                                                 nodeLimit: parameters.nodeLimit)
+                                                 nodeLimit: parameters.nodeLimit, cancellation: search.cancellation)
             for ((free, sub), result) in zip(batch, results) {
                 var kept = false
                 if let result, let values = result.values, let objective = result.objective, objective < sub.warmObjective - 1e-6 {
@@ -340,12 +349,15 @@ public struct BatchOptimizer: Sendable {
     }
 
     /// Solves each model on a thread of its own (GLPK keeps its state per thread) and waits for all.
-    static func solveConcurrently(_ subs: [Subproblem], solver: GLPKSolver, limit: Duration, nodeLimit: Int?) -> [SolveResult?] {
+    static func solveConcurrently(_ subs: [Subproblem], solver: GLPKSolver, limit: Duration, nodeLimit: Int?,
+                                  cancellation: OptimizerCancellation) -> [SolveResult?] {
         let results = ResultSlots(count: subs.count)
         let models = subs.map { ($0.model, $0.warmStart) }
         DispatchQueue.concurrentPerform(iterations: models.count) { i in
             let parameters = SolveParameters(timeLimit: limit, warmStart: models[i].1, nodeLimit: nodeLimit)
-            let result = try? solver.solveSynchronously(models[i].0, parameters: parameters)
+            let result = cancellation.whileSolving { token in
+                try? solver.solveSynchronously(models[i].0, parameters: parameters, cancellation: token)
+            }
             results.set(i, result)
         }
         return results.all

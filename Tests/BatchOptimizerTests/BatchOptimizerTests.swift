@@ -92,6 +92,25 @@ import TestSupport
         #expect(ScheduleValidator(instance).validate(first.solution).isValid)
     }
 
+    /// A cancellation from another thread stops a 60 s run within a moment; the result is the
+    /// best schedule so far: valid and never worse than the start.
+    @Test func cancellationIsHonoured() throws {
+        let instance = try SharedFiles.instance("large-01")
+        let cancellation = OptimizerCancellation()
+        let clock = ContinuousClock()
+        let started = clock.now
+        Thread.detachNewThread {
+            Thread.sleep(forTimeInterval: 1.5)
+            cancellation.cancel()
+        }
+        let result = try BatchOptimizer().optimize(instance, parameters: OptimizerParameters(timeLimit: .seconds(60)),
+                                                   cancellation: cancellation)
+        let wall = clock.now - started
+        #expect(wall < .seconds(4), "\(wall)")
+        #expect(ScheduleValidator(instance).validate(result.solution).isValid)
+        #expect(result.cost.total <= result.startCost.total + 1e-9)
+    }
+
     @Test func anInvalidStartIsRefused() throws {
         let instance = try SharedFiles.instance("tiny-01")
         var start = Solution.baseline(of: instance)

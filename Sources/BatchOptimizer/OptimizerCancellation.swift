@@ -1,0 +1,38 @@
+import GLPKBackend
+import Synchronization
+
+/// Stops an optimisation from another thread or task: the run stops within about 100 ms (the
+/// GLPK solves in flight are cancelled too) and returns the best schedule it has.
+public final class OptimizerCancellation: Sendable {
+    private struct State {
+        var cancelled = false
+        var solves: [ObjectIdentifier: GLPKSolver.Cancellation] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    public init() {}
+
+    public func cancel() {
+        let inFlight = state.withLock { s in
+            s.cancelled = true
+            return Array(s.solves.values)
+        }
+        for token in inFlight { token.cancel() }
+    }
+
+    public var isCancelled: Bool { state.withLock { $0.cancelled } }
+
+    /// Runs one GLPK solve with a token that ``cancel()`` reaches.
+    func whileSolving<R>(_ body: (GLPKSolver.Cancellation) -> R) -> R {
+        let token = GLPKSolver.Cancellation()
+        let key = ObjectIdentifier(token)
+        let cancelled = state.withLock { s in
+            s.solves[key] = token
+            return s.cancelled
+        }
+        if cancelled { token.cancel() }
+        defer { _ = state.withLock { $0.solves.removeValue(forKey: key) } }
+        return body(token)
+    }
+}
