@@ -121,8 +121,8 @@ struct Subproblem {
             let lead = instance.requests[members[0]]
             var options: [[(request: Int, placement: Placement)]] = []
             if members.count > 1 {
-                let wide = exhaustive || focus?.isNarrow == true
-                let offers = engine.offers(for: lead.id, limit: wide ? 40 : candidatesPerRequest).offers
+                // Only where placements are not enumerated (there, members are units of their own).
+                let offers = engine.offers(for: lead.id, limit: candidatesPerRequest).offers
                 options = offers.map { o in o.placements.compactMap { p in index.request[p.request].map { ($0, p) } } }
                 if let focus { options = options.filter { $0.allSatisfy { focus.allows($0.placement, of: $0.request, index: index) } } }
                 sub.isComplete = false  // whole-group offers are a heuristic selection

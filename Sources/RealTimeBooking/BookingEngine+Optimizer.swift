@@ -42,20 +42,6 @@ extension BookingEngine {
         span.start >= 0 && span.end <= horizonLength && roomBusy[k].isFree(span)
     }
 
-    /// Minutes inside `spans` where room `k` becomes busy.
-    @_spi(Optimizer)
-    public func roomBusyStarts(_ k: Int, within spans: [TimeSpan]) -> [Int] {
-        var out = Set<Int>()
-        for span in spans {
-            let s = max(span.start, 1), e = min(span.end, horizonLength)
-            guard s < e else { continue }
-            for m in s..<e where !roomBusy[k].isFree(TimeSpan(start: m, end: m + 1)) && roomBusy[k].isFree(TimeSpan(start: m - 1, end: m)) {
-                out.insert(m)
-            }
-        }
-        return out.sorted()
-    }
-
     /// Units of `pool` in use at minute `m`.
     @_spi(Optimizer)
     public func poolUsage(_ pool: Int, at m: Int) -> Int {
