@@ -40,6 +40,8 @@ public struct BookingEngine: Sendable {
     let sessionLocation: [[Int]]
     /// Per request: requests whose `after` names it.
     let successors: [[Int]]
+    /// Per room: the shortest room interval (setup, visit, cleanup) of any type that fits it.
+    let roomShortestNeed: [Int]
 
     /// Conflicts found among the existing bookings at start (an invalid instance); they are kept
     /// booked all the same: an existing booking is never dropped.
@@ -92,6 +94,10 @@ public struct BookingEngine: Sendable {
                 }
                 return out
             }
+        }
+        roomShortestNeed = instance.rooms.map { room in
+            instance.appointmentTypes.filter { $0.isInPerson && room.kinds.contains(where: $0.roomKinds.contains) }
+                .map { $0.roomInterval(at: 0).duration }.min() ?? 0
         }
         sessionLocation = index.sessions.map { $0.map { index.location[$0.location] ?? -1 } }
         var successors = [[Int]](repeating: [], count: instance.requests.count)

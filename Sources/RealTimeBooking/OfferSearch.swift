@@ -196,15 +196,17 @@ extension BookingEngine {
             providers.append(best.p)
         }
         var room: Int?
+        var waste = 0
         if type.isInPerson {
             let interval = type.roomInterval(at: start)
             guard let pools = poolsFor[t][location] else { why.add(.equipmentExhausted); return nil }
             if let locs = instance.requests[r].locations, !locs.contains(instance.locations[location].id) { why.add(.noRoom); return nil }
             var anyFree = false
             for k in roomsFor[t][location] where index.roomIsOpen(k, for: interval) && roomBusy[k].isFree(interval) {
+                let w = roomWaste(k, interval)
+                if !anyFree || w < waste { waste = w; room = k }
                 anyFree = true
-                room = k
-                break
+                if w == 0 { break }
             }
             guard anyFree else { why.add(.noRoom); return nil }
             if !pools.allSatisfy({ equipmentAvailable($0.pool, $0.quantity, interval) }) {
@@ -213,7 +215,33 @@ extension BookingEngine {
             }
         }
         let booking = Booking(providers: providers, room: room, start: start)
-        let cost = marginalCost(r, booking, type: type)
+        var cost = marginalCost(r, booking, type: type)
+        cost.roomWasteMinutes = waste
+        cost.roomWaste = instance.objective.idleMinuteCost * Double(waste)
         return Candidate(booking: booking, cost: cost, score: policy.score(cost: cost, start: start))
+    }
+
+    /// Free room minutes left next to `interval` that no visit needing room `k` can use: a free
+    /// run on either side shorter than the shortest room interval of any type that fits `k`.
+    /// Among the free rooms of a candidate, the one with the least waste is chosen (best fit on
+    /// rooms; a change of room alone costs nothing in the spec).
+    ///
+    /// - Complexity: O(need / granularity) checks on each side.
+    func roomWaste(_ k: Int, _ interval: TimeSpan) -> Int {
+        let need = roomShortestNeed[k]
+        let g = instance.granularityMinutes
+        func run(from: Int, step: Int) -> Int {
+            var n = 0
+            var m = from
+            while n < need {
+                let span = step < 0 ? TimeSpan(start: m - g, end: m) : TimeSpan(start: m, end: m + g)
+                guard index.roomIsOpen(k, for: span), roomBusy[k].isFree(span) else { break }
+                n += g
+                m += step < 0 ? -g : g
+            }
+            return n
+        }
+        let left = run(from: interval.start, step: -1), right = run(from: interval.end, step: 1)
+        return (left < need ? left : 0) + (right < need ? right : 0)
     }
 }

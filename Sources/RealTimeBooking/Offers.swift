@@ -17,9 +17,16 @@ public struct MarginalCost: Sendable, Hashable {
     public var preference: Double = 0
     /// Move cost when an existing booking would change start or providers.
     public var moves: Double = 0
+    /// Not a cost of the spec: free room minutes the offer leaves on either side of its room
+    /// interval that are too short for any visit needing that room. Fragmented rooms refuse
+    /// later requests; a ranking policy may weigh this.
+    public var roomWasteMinutes: Int = 0
+    /// `idleMinuteCost × roomWasteMinutes`, excluded from `total`.
+    public var roomWaste: Double = 0
 
     public init() {}
 
+    /// The spec's marginal cost (room waste excluded).
     public var total: Double { lead + idle + preference + moves }
 
     static func + (a: MarginalCost, b: MarginalCost) -> MarginalCost {
@@ -30,6 +37,8 @@ public struct MarginalCost: Sendable, Hashable {
         c.preferenceMisses = a.preferenceMisses + b.preferenceMisses
         c.preference = a.preference + b.preference
         c.moves = a.moves + b.moves
+        c.roomWasteMinutes = a.roomWasteMinutes + b.roomWasteMinutes
+        c.roomWaste = a.roomWaste + b.roomWaste
         return c
     }
 }
@@ -66,10 +75,15 @@ public protocol RankingPolicy: Sendable {
 
 /// Minimise the marginal cost the spec defines: lead, idle minutes added or removed, preference
 /// misses. Offers pack sessions instead of scattering visits.
+///
+/// Room minutes left too short for any visit weigh `roomWasteWeight` idle minutes each (0.5 by
+/// default): it keeps rooms in long free runs for later requests. The weight was chosen on the
+/// public instances' replays (see `Docs/real-time-booking.md`); 0 ranks by the spec's cost alone.
 public struct BestFit: RankingPolicy {
-    public init() {}
+    public var roomWasteWeight: Double
+    public init(roomWasteWeight: Double = 0.5) { self.roomWasteWeight = max(roomWasteWeight, 0) }
     public var name: String { "best-fit" }
-    public func score(cost: MarginalCost, start: Int) -> Double { cost.total }
+    public func score(cost: MarginalCost, start: Int) -> Double { cost.total + roomWasteWeight * cost.roomWaste }
     public func lowerBound(lead: Double, bestIdleChange: Double, start: Int) -> Double { lead + bestIdleChange }
 }
 

@@ -147,3 +147,53 @@ import TestSupport
         #expect(refused.explanation?.main == .sessionsFull)
     }
 }
+
+/// Best fit on rooms: among the free rooms of a candidate, the one that leaves no free run too
+/// short for any visit is chosen, and best-fit's score counts the minutes such runs would waste.
+@Suite struct RoomFitTests {
+    /// DR works 08:00–12:00 and sees a 20-minute visit at 08:00 in EX-EARLY. EX-LATE (listed
+    /// first) opens at 08:10, so a visit there at 08:20 would strand ten minutes before it.
+    static func clinic() -> Instance {
+        let existing = Request(id: "R-A", patient: "PT-A", type: "visit", priority: .routine, earliest: 480, latest: 700, arrival: 0,
+                               current: ExistingBooking(providers: ["DR"], room: "EX-EARLY", start: 480, status: .confirmed))
+        let waiting = Request(id: "R-B", patient: "PT-B", type: "visit", priority: .routine, earliest: 480, latest: 700, arrival: 1)
+        return Instance(name: "room-fit", timeline: Timeline(originUnixSeconds: 1_800_000_000 - 1_800_000_000 % 86_400),
+                        horizon: TimeSpan(start: 0, end: 1440), granularityMinutes: 5,
+                        locations: [Location(id: "L", timeZone: "UTC")],
+                        rooms: [Room(id: "EX-LATE", location: "L", kinds: ["exam"], open: [TimeSpan(start: 490, end: 720)]),
+                                Room(id: "EX-EARLY", location: "L", kinds: ["exam"], open: [TimeSpan(start: 480, end: 720)])],
+                        equipment: [],
+                        providers: [Provider(id: "DR", skills: ["gp"], shifts: [Shift(location: "L", span: TimeSpan(start: 480, end: 720))])],
+                        appointmentTypes: [AppointmentType(id: "visit", durationMinutes: 20, roles: [Role(skills: ["gp"])], roomKinds: ["exam"])],
+                        requests: [existing, waiting],
+                        objective: Objective(unscheduledPenalty: PerPriority(urgent: 1, soon: 1, routine: 1), idleMinuteCost: 1,
+                                             leadCostPerDay: PerPriority(urgent: 1, soon: 1, routine: 1), preferenceMissCost: 1,
+                                             moveCost: PerStatus(confirmed: 1, tentative: 1)))
+    }
+
+    @Test func theRoomThatLeavesNoUnusableGapIsChosen() throws {
+        let instance = Self.clinic()
+        var engine = BookingEngine(instance)
+        let best = try #require(engine.offers(for: "R-B", limit: 1).offers.first)
+        #expect(best.placements[0].start == 500, "right after R-A: no idle time")
+        #expect(best.placements[0].room == "EX-EARLY", "EX-LATE would strand 08:10–08:20")
+        #expect(best.cost.roomWasteMinutes == 0)
+        try engine.book(best)
+        #expect(ScheduleValidator(instance).validate(engine.solution()).isValid)
+    }
+
+    @Test func bestFitWeighsStrandedRoomMinutes() throws {
+        // With EX-EARLY closed after R-A, 08:20 in EX-LATE strands ten minutes; the score says so.
+        var instance = Self.clinic()
+        instance.rooms[1].open = [TimeSpan(start: 480, end: 500)]
+        var engine = BookingEngine(instance)
+        let offers = engine.offers(for: "R-B", limit: 10, policy: BestFit(roomWasteWeight: 1)).offers
+        let at0820 = try #require(offers.first { $0.placements[0].start == 500 })
+        #expect(at0820.placements[0].room == "EX-LATE")
+        #expect(at0820.cost.roomWasteMinutes == 10)
+        #expect(at0820.score == at0820.cost.total + 10 * instance.objective.idleMinuteCost)
+        let plain = try #require(engine.offers(for: "R-B", limit: 10, policy: BestFit(roomWasteWeight: 0)).offers
+            .first { $0.placements[0].start == 500 })
+        #expect(plain.score == plain.cost.total)
+    }
+}
