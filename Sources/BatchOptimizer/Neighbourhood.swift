@@ -151,10 +151,20 @@ struct Neighbourhood: Hashable, Sendable {
         }
         let penalty = { (unit: [Int]) in unit.reduce(0.0) { $0 + instance.objective.unscheduledPenalty[instance.requests[$1].priority] } }
         waiting.sort { (-penalty($0), $0[0]) < (-penalty($1), $1[0]) }
+        // The most expensive waiting requests come first, up to a third of the limit, so that a
+        // crowded neighbourhood still tries to make room for them; then the bookings; then more
+        // waiting requests if there is space.
+        var share = 0, firstWaiting: [[Int]] = []
+        for unit in waiting {
+            guard share + unit.count <= limit / 3 else { break }
+            firstWaiting.append(unit)
+            share += unit.count
+        }
+        let order = firstWaiting + booked + waiting.dropFirst(firstWaiting.count)
         var out: [Int] = []
         var chosen = Set<Int>(), inGroups = Set<Int>()
-        for unit in booked + waiting {
-            guard out.count + unit.count <= limit || out.isEmpty else { break }
+        for unit in order {
+            guard out.count + unit.count <= limit || out.isEmpty else { continue }
             let partners = unit.flatMap { r in
                 (instance.requests[r].after.flatMap { index.request[$0.request] }.map { [$0] } ?? []) + engine.successorsOf(r)
             }
