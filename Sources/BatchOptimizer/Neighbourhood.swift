@@ -151,12 +151,12 @@ struct Neighbourhood: Hashable, Sendable {
         }
         let penalty = { (unit: [Int]) in unit.reduce(0.0) { $0 + instance.objective.unscheduledPenalty[instance.requests[$1].priority] } }
         waiting.sort { (-penalty($0), $0[0]) < (-penalty($1), $1[0]) }
-        // The most expensive waiting requests come first, up to a third of the limit, so that a
+        // The most expensive waiting requests come first, up to half of the limit, so that a
         // crowded neighbourhood still tries to make room for them; then the bookings; then more
         // waiting requests if there is space.
         var share = 0, firstWaiting: [[Int]] = []
         for unit in waiting {
-            guard share + unit.count <= limit / 3 else { break }
+            guard share + unit.count <= limit / 2 else { break }
             firstWaiting.append(unit)
             share += unit.count
         }
