@@ -18,6 +18,9 @@ struct Optimize: ParsableCommand {
     @Option(help: "Branch-and-bound nodes per neighbourhood (with --max-neighbourhoods: a reproducible run).")
     var nodeLimit: Int?
     @Option(help: "Neighbourhoods to solve, at most.") var maxNeighbourhoods: Int?
+    @Option(help: ArgumentHelp("Write the whole-instance model of a small instance here (free MPS), warm start excluded, to try another solver on it.",
+                               valueName: "path.mps"))
+    var exportModel: String?
     @Flag(help: "Print one JSON object instead of a report.") var json = false
     @Option(help: "Log the optimiser's steps to stderr from this level (debug: every neighbourhood solved).")
     var logLevel: Logger.Level?
@@ -42,6 +45,7 @@ struct Optimize: ParsableCommand {
         var parameters = OptimizerParameters(timeLimit: .milliseconds(Int64(max(timeLimit, 0.1) * 1000)), seed: seed)
         parameters.nodeLimit = nodeLimit
         parameters.maxNeighbourhoods = maxNeighbourhoods
+        parameters.wholeModelExport = exportModel
         let result: OptimizationResult
         do {
             result = try BatchOptimizer().optimize(model, start: startSolution, parameters: parameters) { event in

@@ -30,6 +30,9 @@ public struct OptimizerParameters: Sendable, Hashable {
     /// instance, start and seed give the same schedule on any machine. Time limits alone stop
     /// solves wherever the machine's speed has brought them.
     public var maxNeighbourhoods: Int?
+    /// Where to write the whole-instance model of a small instance (free MPS) before it is
+    /// solved, for another solver; a failure to write is logged and the run goes on.
+    public var wholeModelExport: String?
 
     public init(timeLimit: Duration = .seconds(60), seed: UInt64 = 1, candidatesPerRequest: Int = 12,
                 maxFreeRequests: Int = 36, neighbourhoodTimeLimit: Duration = .seconds(5)) {
@@ -150,7 +153,9 @@ public struct BatchOptimizer: Sendable {
         let searchDeadline = small ? begin + parameters.timeLimit * 2 / 5 : deadline
         searchNeighbourhoods(&search, parameters: parameters, until: searchDeadline)
         var exactBound: Double?
-        if small, !cancellation.isCancelled { exactBound = solveWhole(&search, until: deadline, nodeLimit: parameters.nodeLimit) }
+        if small, !cancellation.isCancelled {
+            exactBound = solveWhole(&search, until: deadline, nodeLimit: parameters.nodeLimit, export: parameters.wholeModelExport)
+        }
 
         let engineFinal = search.engine
         var final = engineFinal.solution(reasons: Self.reasons(engineFinal))
@@ -229,7 +234,7 @@ public struct BatchOptimizer: Sendable {
     /// One model over every feasible placement of every movable request, warm-started from the
     /// current schedule. Returns a proven lower bound on the whole instance's cost when the model
     /// held every request that can change.
-    func solveWhole(_ search: inout Search, until deadline: ContinuousClock.Instant, nodeLimit: Int?) -> Double? {
+    func solveWhole(_ search: inout Search, until deadline: ContinuousClock.Instant, nodeLimit: Int?, export: String? = nil) -> Double? {
         let index = search.index
         let instance = index.instance
         let everything = Neighbourhood(kind: .day, location: nil, day: instance.horizon)
@@ -239,6 +244,13 @@ public struct BatchOptimizer: Sendable {
               let sub = Subproblem.build(state: search.engine, free: free, candidatesPerRequest: 0, exhaustive: true),
               sub.model.variables.count <= 60_000 else { return nil }
         search.neighbourhoods += 1
+        if let export {
+            do throws(MIPError) {
+                try solver.write(sub.model, to: export, format: .freeMPS)
+            } catch {
+                logger.error("cannot export the whole model", metadata: ["path": "\(export)", "error": "\(error)"])
+            }
+        }
         // The MIP objective differs from the spec's cost by a constant (the fixed part), which the
         // warm start measures: cost(start) − objective(start).
         let constant = search.bestCost.total - sub.warmObjective
@@ -272,12 +284,15 @@ public struct BatchOptimizer: Sendable {
 
     /// Large-neighbourhood search until `deadline`: the kinds of neighbourhood take turns (two
     /// neighbourhoods of one kind solved at a time, one per core); a kind whose whole list went
-    /// by without an improvement rests; when all rest, the candidates widen, twice, then the run
-    /// ends early (the schedule is a local optimum for every neighbourhood).
+    /// by without an improvement rests; when all rest, the candidates widen, twice; then the
+    /// schedule is a local optimum for every neighbourhood, and the search starts again with new
+    /// ones (shifted windows, other provider groups), three sets in all, before it ends early.
     func searchNeighbourhoods(_ search: inout Search, parameters: OptimizerParameters, until deadline: ContinuousClock.Instant) {
         let index = search.index
         let kinds = Neighbourhood.Kind.allCases
-        let lists = kinds.map { Neighbourhood.all($0, index: index, seed: parameters.seed) }
+        var epoch = 0
+        var lists = kinds.map { Neighbourhood.all($0, index: index, seed: parameters.seed, epoch: epoch) }
+        let unplaceable = Neighbourhood.unplaceable(search.engine)
         var cursor = [Int](repeating: 0, count: kinds.count)
         var stale = [Int](repeating: 0, count: kinds.count)
         var candidates = parameters.candidatesPerRequest
@@ -294,11 +309,22 @@ public struct BatchOptimizer: Sendable {
             }
             let active = kinds.indices.filter { !lists[$0].isEmpty && stale[$0] < lists[$0].count }
             if active.isEmpty {
-                guard widenings < 2 else { break }
-                widenings += 1
-                candidates *= 2
-                freeLimit = freeLimit * 3 / 2
                 stale = stale.map { _ in 0 }
+                if widenings < 2 {
+                    widenings += 1
+                    candidates *= 2
+                    freeLimit = freeLimit * 3 / 2
+                } else {
+                    // A local optimum for every neighbourhood: start again from it with new ones
+                    // (windows shifted, providers grouped anew) and the first limits.
+                    epoch += 1
+                    guard epoch < 3 else { break }
+                    lists = kinds.map { Neighbourhood.all($0, index: index, seed: parameters.seed, epoch: epoch) }
+                    cursor = cursor.map { _ in 0 }
+                    widenings = 0
+                    candidates = parameters.candidatesPerRequest
+                    freeLimit = parameters.maxFreeRequests
+                }
                 continue
             }
             let f = active[turn % active.count]
@@ -316,7 +342,9 @@ public struct BatchOptimizer: Sendable {
                 let hood = lists[f][cursor[f] % lists[f].count]
                 cursor[f] += 1
                 tried += 1
-                let free = hood.freeRequests(engine: search.engine, limit: limit)
+                // Every other neighbourhood puts the waiting requests first (see `freeRequests`).
+                let free = hood.freeRequests(engine: search.engine, limit: limit, unplaceable: unplaceable,
+                                             waitingShare: cursor[f] % 2 == 0 ? 0 : 0.5)
                 if !free.isEmpty,
                    let sub = Subproblem.build(state: search.engine, free: free, candidatesPerRequest: candidates, focus: hood) {
                     batch.append((free, sub))

@@ -36,7 +36,10 @@ struct Neighbourhood: Hashable, Sendable {
     static let windowStep = 90
 
     /// The neighbourhoods of one kind, in a seeded order (the same seed, the same order).
-    static func all(_ kind: Kind, index: InstanceIndex, seed: UInt64) -> [Neighbourhood] {
+    ///
+    /// - Parameter epoch: a new set for a search that restarts from a local optimum: windows
+    ///   start 30 minutes later per epoch (modulo their step) and providers are grouped anew.
+    static func all(_ kind: Kind, index: InstanceIndex, seed: UInt64, epoch: Int = 0) -> [Neighbourhood] {
         let instance = index.instance
         var out: [Neighbourhood] = []
         // Kinds that would repeat a narrower one: two days in a one-day horizon, a whole day at one location.
@@ -45,7 +48,7 @@ struct Neighbourhood: Hashable, Sendable {
         let days = stride(from: instance.horizon.start, to: instance.horizon.end, by: 1440).map {
             TimeSpan(start: $0, end: min($0 + (kind == .twoDays ? 2 * 1440 : 1440), instance.horizon.end))
         }
-        var random = SplitMix(seed: seed &+ UInt64(kind.rawValue) &* 0x2545_F491_4F6C_DD1D)
+        var random = SplitMix(seed: seed &+ UInt64(kind.rawValue) &* 0x2545_F491_4F6C_DD1D &+ UInt64(epoch) &* 0x9E37_79B9)
         for day in days {
             switch kind {
             case .day, .twoDays:
@@ -57,7 +60,7 @@ struct Neighbourhood: Hashable, Sendable {
                     // The hours that this location's sessions cover on this day, in overlapping windows.
                     let spans = index.sessions.joined().filter { $0.location == l.id && $0.span.overlaps(day) }.map(\.span)
                     guard let open = spans.map(\.start).min(), let close = spans.map(\.end).max() else { continue }
-                    var start = max(open, day.start)
+                    var start = max(open, day.start) + (epoch * 30) % windowStep
                     repeat {
                         let window = TimeSpan(start: start, end: start + windowLength)
                         out.append(Neighbourhood(kind: kind, location: l.id, day: day, window: window))
@@ -102,7 +105,13 @@ struct Neighbourhood: Hashable, Sendable {
     /// whole). A group comes whole or not at all. Series partners are free together when neither
     /// is in a group (the model links them); otherwise a series member moves within the gaps its
     /// fixed partners leave it.
-    func freeRequests(engine: BookingEngine, limit: Int) -> [Int] {
+    ///
+    /// - Parameters:
+    ///   - unplaceable: waiting requests that no schedule can place (see
+    ///     ``Neighbourhood/unplaceable(_:)``); they are never freed.
+    ///   - waitingShare: the part of `limit` kept for the most expensive waiting requests, which
+    ///     come before the bookings; 0: bookings first, waiting requests in the space left.
+    func freeRequests(engine: BookingEngine, limit: Int, unplaceable: Set<Int> = [], waitingShare: Double = 0.5) -> [Int] {
         let index = engine.index
         let instance = index.instance
         func eligible(_ r: Int) -> Bool { index.isFirstRequest[r] && instance.requests[r].current?.pinned != true }
@@ -147,16 +156,20 @@ struct Neighbourhood: Hashable, Sendable {
                 guard taken.insert(g.id).inserted, members.allSatisfy(eligible) else { continue }
                 unit = members
             }
-            if placement != nil { booked.append(unit) } else { waiting.append(unit) }
+            if placement != nil {
+                booked.append(unit)
+            } else if !unit.contains(where: unplaceable.contains) {
+                waiting.append(unit)
+            }
         }
         let penalty = { (unit: [Int]) in unit.reduce(0.0) { $0 + instance.objective.unscheduledPenalty[instance.requests[$1].priority] } }
         waiting.sort { (-penalty($0), $0[0]) < (-penalty($1), $1[0]) }
-        // The most expensive waiting requests come first, up to half of the limit, so that a
-        // crowded neighbourhood still tries to make room for them; then the bookings; then more
-        // waiting requests if there is space.
+        // The most expensive waiting requests come first, up to the share, so that a crowded
+        // neighbourhood still tries to make room for them; then the bookings; then more waiting
+        // requests if there is space.
         var share = 0, firstWaiting: [[Int]] = []
         for unit in waiting {
-            guard share + unit.count <= limit / 2 else { break }
+            guard share + unit.count <= Int(Double(limit) * waitingShare) else { break }
             firstWaiting.append(unit)
             share += unit.count
         }
@@ -173,6 +186,29 @@ struct Neighbourhood: Hashable, Sendable {
             out += unit
             chosen.formUnion(unit)
             if unit.count > 1 { inGroups.formUnion(unit) }
+        }
+        return out
+    }
+}
+
+extension Neighbourhood {
+    /// Waiting requests that no schedule can place: with every other booking gone (existing ones
+    /// included), the booking engine still finds no offer (a window outside the horizon, no
+    /// qualified provider working at an allowed location, no room of a fitting kind open then, …).
+    /// Series members are left out of the test: alone they wait for their predecessor.
+    ///
+    /// - Complexity: one offer search per waiting request, on an empty schedule.
+    static func unplaceable(_ engine: BookingEngine) -> Set<Int> {
+        let index = engine.index
+        var instance = index.instance
+        for i in instance.requests.indices { instance.requests[i].current = nil }
+        var empty = BookingEngine(instance)
+        var out = Set<Int>()
+        for (r, request) in instance.requests.enumerated()
+        where index.isFirstRequest[r] && request.after == nil && !engine.isBooked(request.id) {
+            guard empty.offers(for: request.id, limit: 1).offers.isEmpty else { continue }
+            out.insert(r)
+            for m in index.groups[request.group?.id ?? ""] ?? [] { out.insert(m) }
         }
         return out
     }

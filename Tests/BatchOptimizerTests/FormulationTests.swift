@@ -56,4 +56,43 @@ import TestSupport
         #expect(CostEvaluator.cost(of: same.solution(), index: start.index).total
                 == CostEvaluator.cost(of: start.solution(), index: start.index).total)
     }
+
+    /// A crowded neighbourhood (more bookings than it may free) still frees the most expensive
+    /// waiting requests, up to half of its size, next to bookings that could make room for them.
+    @Test(arguments: [11, 12, 13] as [UInt64])
+    func crowdedNeighbourhoodsFreeTheMostExpensiveWaitingRequests(seed: UInt64) throws {
+        let instance = ClinicGenerator.make(seed: seed, requests: 120)
+        let engine = Self.engine(instance, PriorityGreedy.run(instance))
+        let hood = Neighbourhood(kind: .day, location: nil, day: instance.horizon)
+        let ids = instance.requests.map(\.id)
+        let booked = ids.indices.filter { engine.isBooked(ids[$0]) && instance.requests[$0].current?.pinned != true }
+        let waiting = ids.indices.filter { !engine.isBooked(ids[$0]) && instance.requests[$0].group == nil }
+        let limit = 8
+        try #require(booked.count > limit && waiting.count >= limit, "seed \(seed): not crowded")
+        let free = hood.freeRequests(engine: engine, limit: limit)
+        #expect(free.count <= limit)
+        let freeWaiting = free.filter { !engine.isBooked(ids[$0]) }
+        #expect(freeWaiting.count >= limit / 2 - 1 && freeWaiting.count <= limit / 2, "seed \(seed): \(freeWaiting.count) waiting")
+        #expect(free.contains { engine.isBooked(ids[$0]) }, "bookings are freed too")
+        let penalty = { (r: Int) in instance.objective.unscheduledPenalty[instance.requests[r].priority] }
+        let dearest = waiting.map(penalty).max()!
+        #expect(freeWaiting.contains { penalty($0) == dearest })
+    }
+
+    /// A waiting request that no schedule can place (here: the patient is only free from
+    /// midnight to 1 am) is found once and never takes a place in a neighbourhood.
+    @Test func unplaceableRequestsAreNeverFreed() throws {
+        var instance = ClinicGenerator.make(seed: 21, requests: 30)
+        let r = try #require(instance.requests.indices.first { instance.requests[$0].current == nil
+            && instance.requests[$0].group == nil && instance.requests[$0].after == nil })
+        instance.requests[r].patientAvailability = [TimeSpan(start: 0, end: 60)]
+        let engine = Self.engine(instance, PriorityGreedy.run(instance))
+        #expect(!engine.isBooked(instance.requests[r].id))
+        let unplaceable = Neighbourhood.unplaceable(engine)
+        #expect(unplaceable.contains(r))
+        #expect(unplaceable.allSatisfy { !engine.isBooked(instance.requests[$0].id) })
+        let hood = Neighbourhood(kind: .day, location: nil, day: instance.horizon)
+        #expect(hood.freeRequests(engine: engine, limit: .max).contains(r))
+        #expect(!hood.freeRequests(engine: engine, limit: .max, unplaceable: unplaceable).contains(r))
+    }
 }

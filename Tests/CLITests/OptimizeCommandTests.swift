@@ -24,6 +24,21 @@ import TestSupport
         #expect(abs(referee.cost - cost) <= 1e-6 * max(1, cost))
     }
 
+    /// `--export-model` writes the whole model of a small instance for another solver, and the
+    /// run goes on to a valid schedule.
+    @Test func theWholeModelCanBeExported() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("export-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("solution.json"), model = dir.appendingPathComponent("whole.mps")
+        let run = try CommandRunner.run(["optimize", SharedFiles.instanceURL("tiny-03").path, "--time-limit", "5",
+                                         "--out", out.path, "--export-model", model.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        let text = try String(contentsOf: model, encoding: .utf8)
+        #expect(text.contains("ROWS") && text.contains("COLUMNS") && text.contains("BOUNDS"))
+        #expect(try Referee.judge(instance: SharedFiles.instanceURL("tiny-03"), solution: out).valid)
+    }
+
     @Test func theNightlyJobSampleRuns() throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("nightly-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: out) }
