@@ -3,6 +3,7 @@ import Foundation
 import GLPKBackend
 import Logging
 import MIPModel
+import Synchronization
 @_spi(Optimizer) import RealTimeBooking
 
 public struct OptimizerParameters: Sendable, Hashable {
@@ -16,8 +17,8 @@ public struct OptimizerParameters: Sendable, Hashable {
     public var maxFreeRequests: Int
     /// Time limit of one neighbourhood's solve.
     public var neighbourhoodTimeLimit: Duration
-    /// Instances with at most this many requests are first solved as one model over every
-    /// feasible placement.
+    /// Instances with at most this many requests are also solved as one model over every
+    /// feasible placement, on one core beside the neighbourhood search (which then uses the other).
     public var exactRequestLimit: Int = 80
     /// Neighbourhoods solved at the same time, each on a thread of its own (one per core).
     public var parallelNeighbourhoods: Int = 2
@@ -100,7 +101,10 @@ public struct BatchOptimizer: Sendable {
     /// Optimises `instance` from `start` (default: the cheapest of the existing bookings, the
     /// priority-ordered greedy and the best-fit online replay), within `parameters.timeLimit`.
     ///
-    /// - Parameter cancellation: stops the run early; it then returns the best schedule so far.
+    /// - Parameters:
+    ///   - cancellation: stops the run early; it then returns the best schedule so far.
+    ///   - progress: called after every improvement and every better bound, possibly from two
+    ///     threads at once (the search's and GLPK's on a small instance); keep it short.
     public func optimize(_ instance: Instance, start: Solution? = nil, parameters: OptimizerParameters = OptimizerParameters(),
                          cancellation: OptimizerCancellation? = nil,
                          progress: (@Sendable (OptimizerEvent) -> Void)? = nil) throws(OptimizerError) -> OptimizationResult {
@@ -143,18 +147,41 @@ public struct BatchOptimizer: Sendable {
             bestCost = CostEvaluator.cost(of: engine.solution(), index: index)
         }
         var search = Search(engine: engine, bestCost: bestCost, index: index, validator: validator, begin: begin,
-                            cancellation: cancellation, progress: progress)
-        progress?(OptimizerEvent(elapsed: clock.now - begin, cost: bestCost, neighbourhoods: 0, improvements: 0, bound: nil))
+                            cancellation: cancellation, progress: progress.map { ProgressRelay(begin: begin, $0) })
+        search.progress?.report(OptimizerEvent(elapsed: clock.now - begin, cost: bestCost, neighbourhoods: 0, improvements: 0, bound: nil))
 
-        // Small instances: first the neighbourhood search finds a good schedule, then one model
-        // over every feasible placement of every movable request starts from it and tries to
-        // prove it optimal (or improves it) in the rest of the time.
-        let small = instance.requests.count <= parameters.exactRequestLimit
-        let searchDeadline = small ? begin + parameters.timeLimit * 2 / 5 : deadline
-        searchNeighbourhoods(&search, parameters: parameters, until: searchDeadline)
+        // Small instances: one model over every feasible placement of every movable request,
+        // solved from scratch (presolved) on one thread for the whole time, proves the optimum or
+        // finds a schedule, while the neighbourhood search runs on the other thread; the cheaper
+        // schedule wins.
         var exactBound: Double?
-        if small, !cancellation.isCancelled {
-            exactBound = solveWhole(&search, until: deadline, nodeLimit: parameters.nodeLimit, export: parameters.wholeModelExport)
+        if instance.requests.count <= parameters.exactRequestLimit, let whole = wholeModel(search) {
+            if let path = parameters.wholeModelExport { export(whole.sub.model, to: path) }
+            let finished = OptimizerCancellation()
+            let slot = ResultSlots(count: 1)
+            let group = DispatchGroup()
+            let model = whole.sub.model, solver = self.solver
+            // GLPK's presolve and root LP run outside its time limit (see the toolchain facts):
+            // with little time, the model starts from the current schedule without presolve.
+            let left = deadline - .now
+            let presolve = left >= .seconds(10)
+            let solveParameters = SolveParameters(timeLimit: left, presolve: presolve, warmStart: presolve ? nil : whole.sub.warmStart,
+                                                  nodeLimit: parameters.nodeLimit.map { $0 * 50 })
+            let report = Self.boundReporter(search, whole)
+            DispatchQueue.global().async(group: group) { [cancellation] in
+                let result = cancellation.whileSolving { token in
+                    try? solver.solveSynchronously(model, parameters: solveParameters, progress: report, cancellation: token)
+                }
+                slot.set(0, result)
+                if result?.termination == .optimal { finished.cancel() }
+            }
+            var lns = parameters
+            lns.parallelNeighbourhoods = 1
+            searchNeighbourhoods(&search, parameters: lns, until: deadline, stop: finished)
+            group.wait()
+            exactBound = finishWhole(&search, whole, result: slot.all[0])
+        } else {
+            searchNeighbourhoods(&search, parameters: parameters, until: deadline)
         }
 
         let engineFinal = search.engine
@@ -176,7 +203,7 @@ public struct BatchOptimizer: Sendable {
         let validator: ScheduleValidator
         let begin: ContinuousClock.Instant
         let cancellation: OptimizerCancellation
-        let progress: (@Sendable (OptimizerEvent) -> Void)?
+        let progress: ProgressRelay?
         var neighbourhoods = 0
         var improvements = 0
         /// A proven lower bound on the instance's cost, once known.
@@ -196,7 +223,7 @@ public struct BatchOptimizer: Sendable {
             engine = trial
             bestCost = cost
             improvements += 1
-            progress?(OptimizerEvent(elapsed: ContinuousClock.now - begin, cost: cost, neighbourhoods: neighbourhoods,
+            progress?.report(OptimizerEvent(elapsed: ContinuousClock.now - begin, cost: cost, neighbourhoods: neighbourhoods,
                                      improvements: improvements, bound: bound))
             return true
         }
@@ -231,53 +258,69 @@ public struct BatchOptimizer: Sendable {
         return booked
     }
 
-    /// One model over every feasible placement of every movable request, warm-started from the
-    /// current schedule. Returns a proven lower bound on the whole instance's cost when the model
-    /// held every request that can change.
-    func solveWhole(_ search: inout Search, until deadline: ContinuousClock.Instant, nodeLimit: Int?, export: String? = nil) -> Double? {
+    /// The whole-instance model: every movable request with every feasible placement.
+    struct WholeModel {
+        var sub: Subproblem
+        var free: [Int]
+        /// Whether the model holds every request that can change (then its bound is the instance's).
+        var exact: Bool
+        /// The spec's cost minus the model's objective, for any schedule (the fixed part).
+        var constant: Double
+    }
+
+    /// The whole model of `search`'s instance from its current schedule, when it fits.
+    func wholeModel(_ search: Search) -> WholeModel? {
         let index = search.index
         let instance = index.instance
         let everything = Neighbourhood(kind: .day, location: nil, day: instance.horizon)
         let free = everything.freeRequests(engine: search.engine, limit: .max)
-        let limit = deadline - .now
-        guard limit > .milliseconds(50),
-              let sub = Subproblem.build(state: search.engine, free: free, candidatesPerRequest: 0, exhaustive: true),
+        guard let sub = Subproblem.build(state: search.engine, free: free, candidatesPerRequest: 0, exhaustive: true),
               sub.model.variables.count <= 60_000 else { return nil }
-        search.neighbourhoods += 1
-        if let export {
-            do throws(MIPError) {
-                try solver.write(sub.model, to: export, format: .freeMPS)
-            } catch {
-                logger.error("cannot export the whole model", metadata: ["path": "\(export)", "error": "\(error)"])
-            }
-        }
-        // The MIP objective differs from the spec's cost by a constant (the fixed part), which the
-        // warm start measures: cost(start) − objective(start).
-        let constant = search.bestCost.total - sub.warmObjective
         let movable = instance.requests.indices.filter { index.isFirstRequest[$0] && instance.requests[$0].current?.pinned != true }
-        let exact = sub.isComplete && free.count == movable.count
-        // While GLPK works, its bound (shifted by the constant) is a bound on the instance.
-        let report = search.progress.map { progress in
-            { @Sendable [begin = search.begin, cost = search.bestCost, counts = (search.neighbourhoods, search.improvements)] (event: SolveProgress) in
-                guard exact, event.event == .bound, let bound = event.bound else { return }
-                progress(OptimizerEvent(elapsed: ContinuousClock.now - begin, cost: cost, neighbourhoods: counts.0,
-                                        improvements: counts.1, bound: min(bound + constant, cost.total)))
-            }
+        // The objective differs from the spec's cost by a constant, which the current schedule
+        // (the model's warm start) measures.
+        return WholeModel(sub: sub, free: free, exact: sub.isComplete && free.count == movable.count,
+                          constant: search.bestCost.total - sub.warmObjective)
+    }
+
+    func export(_ model: MIPModel, to path: String) {
+        do throws(MIPError) {
+            try solver.write(model, to: path, format: .freeMPS)
+        } catch {
+            logger.error("cannot export the whole model", metadata: ["path": "\(path)", "error": "\(error)"])
         }
-        let parameters = SolveParameters(timeLimit: limit, warmStart: sub.warmStart, nodeLimit: nodeLimit.map { $0 * 50 })
-        let solved = search.cancellation.whileSolving { token in
-            try? solver.solveSynchronously(sub.model, parameters: parameters, progress: report, cancellation: token)
+    }
+
+    /// While GLPK works on a complete whole model, its bound (shifted by the constant) is a bound
+    /// on the instance: reported in the progress events.
+    static func boundReporter(_ search: Search, _ whole: WholeModel) -> (@Sendable (SolveProgress) -> Void)? {
+        guard whole.exact, let relay = search.progress else { return nil }
+        let constant = whole.constant
+        return { event in
+            guard event.event == .bound, let bound = event.bound else { return }
+            relay.improveBound(bound + constant)
         }
-        guard let result = solved, let values = result.values else { return nil }
+    }
+
+    /// Applies the whole model's schedule when it is cheaper than the search's, and returns the
+    /// proven lower bound on the instance when the model was complete.
+    ///
+    /// The model's free requests are every movable request, so its schedule replaces the
+    /// current one whatever the neighbourhood search did meanwhile.
+    func finishWhole(_ search: inout Search, _ whole: WholeModel, result: SolveResult?) -> Double? {
+        search.neighbourhoods += 1
+        guard let result else { return nil }
         logger.debug("whole model solved", metadata: [
-            "free": "\(free.count)", "variables": "\(sub.model.variables.count)", "rows": "\(sub.model.constraints.count)",
-            "start": "\(sub.warmObjective)", "objective": "\(result.objective.map { "\($0)" } ?? "none")",
+            "free": "\(whole.free.count)", "variables": "\(whole.sub.model.variables.count)",
+            "rows": "\(whole.sub.model.constraints.count)", "objective": "\(result.objective.map { "\($0)" } ?? "none")",
             "termination": "\(result.termination)", "bound": "\(result.bestBound.map { "\($0)" } ?? "none")",
         ])
-        _ = search.apply(sub, values: values)
-        guard exact, let bound = result.bestBound else { return nil }
-        search.bound = result.termination == .optimal ? search.bestCost.total : min(bound + constant, search.bestCost.total)
-        search.progress?(OptimizerEvent(elapsed: ContinuousClock.now - search.begin, cost: search.bestCost,
+        if let values = result.values { _ = search.apply(whole.sub, values: values) }
+        guard whole.exact, let bound = result.bestBound else { return nil }
+        search.bound = result.termination == .optimal
+            ? min(search.bestCost.total, (result.objective ?? bound) + whole.constant)
+            : min(bound + whole.constant, search.bestCost.total)
+        search.progress?.report(OptimizerEvent(elapsed: ContinuousClock.now - search.begin, cost: search.bestCost,
                                         neighbourhoods: search.neighbourhoods, improvements: search.improvements, bound: search.bound))
         return search.bound
     }
@@ -287,7 +330,10 @@ public struct BatchOptimizer: Sendable {
     /// by without an improvement rests; when all rest, the candidates widen, twice; then the
     /// schedule is a local optimum for every neighbourhood, and the search starts again with new
     /// ones (shifted windows, other provider groups), three sets in all, before it ends early.
-    func searchNeighbourhoods(_ search: inout Search, parameters: OptimizerParameters, until deadline: ContinuousClock.Instant) {
+    ///
+    /// - Parameter stop: ends the search early when cancelled (the whole model proved its optimum).
+    func searchNeighbourhoods(_ search: inout Search, parameters: OptimizerParameters, until deadline: ContinuousClock.Instant,
+                              stop: OptimizerCancellation? = nil) {
         let index = search.index
         let kinds = Neighbourhood.Kind.allCases
         var epoch = 0
@@ -301,7 +347,7 @@ public struct BatchOptimizer: Sendable {
         var turn = 0
         var repairedAt = -1  // improvements when the last greedy repair ran
         while ContinuousClock.now < deadline, search.neighbourhoods < parameters.maxNeighbourhoods ?? .max,
-              !search.cancellation.isCancelled {
+              !search.cancellation.isCancelled, !(stop?.isCancelled ?? false) {
             // After a round of the kinds that changed the schedule, waiting requests may fit as they are.
             if turn % kinds.count == 0, search.improvements != repairedAt {
                 _ = insertWaiting(&search, until: deadline)
@@ -358,7 +404,10 @@ public struct BatchOptimizer: Sendable {
             guard remaining > .milliseconds(50) else { break }
             // Narrow neighbourhoods are many and small: a shorter limit each.
             let perHood = kind == .window || kind == .providers ? parameters.neighbourhoodTimeLimit / 2 : parameters.neighbourhoodTimeLimit
-            let results = Self.solveConcurrently(batch.map(\.sub), solver: solver, limit: min(perHood, remaining),
+            // A budgeted run (node limits) is not cut by the neighbourhood's time limit, which
+            // would make it depend on the machine's speed and load.
+            let solveLimit = parameters.nodeLimit == nil ? min(perHood, remaining) : remaining
+            let results = Self.solveConcurrently(batch.map(\.sub), solver: solver, limit: solveLimit,
                                                  nodeLimit: parameters.nodeLimit, cancellation: search.cancellation)
             for ((free, sub), result) in zip(batch, results) {
                 var kept = false
@@ -426,5 +475,42 @@ extension BatchOptimizer {
         let hood = Neighbourhood(kind: .locationDay, location: location, day: TimeSpan(start: day * 1440, end: (day + 1) * 1440))
         let free = hood.freeRequests(engine: engine, limit: maxFreeRequests)
         return Subproblem.build(state: engine, free: free, candidatesPerRequest: candidatesPerRequest).map { ($0.model, $0.warmStart) }
+    }
+}
+
+/// Forwards progress events to the caller from the search's thread and from GLPK's (the whole
+/// model's bound): each event carries the latest schedule's figures and the best bound known.
+final class ProgressRelay: Sendable {
+    private let sink: @Sendable (OptimizerEvent) -> Void
+    private let begin: ContinuousClock.Instant
+    private let state = Mutex<(last: OptimizerEvent?, bound: Double?)>((nil, nil))
+
+    init(begin: ContinuousClock.Instant, _ sink: @escaping @Sendable (OptimizerEvent) -> Void) {
+        self.begin = begin
+        self.sink = sink
+    }
+
+    func report(_ event: OptimizerEvent) {
+        let out = state.withLock { s -> OptimizerEvent in
+            var e = event
+            if let b = s.bound { e.bound = max(e.bound ?? b, b) }
+            e.bound = e.bound.map { min($0, e.cost.total) }
+            s.last = e
+            return e
+        }
+        sink(out)
+    }
+
+    /// A better proven bound: the last event again, with it.
+    func improveBound(_ bound: Double) {
+        let out = state.withLock { s -> OptimizerEvent? in
+            guard bound > (s.bound ?? -.infinity) else { return nil }
+            s.bound = bound
+            guard var e = s.last else { return nil }
+            e.elapsed = ContinuousClock.now - begin
+            e.bound = min(bound, e.cost.total)
+            return e
+        }
+        if let out { sink(out) }
     }
 }
