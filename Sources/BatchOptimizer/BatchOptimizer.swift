@@ -177,7 +177,8 @@ public struct BatchOptimizer: Sendable {
             }
             var lns = parameters
             lns.parallelNeighbourhoods = 1
-            searchNeighbourhoods(&search, parameters: lns, until: deadline, stop: finished)
+            // A budgeted run does not stop at the proof: when that comes depends on the machine.
+            searchNeighbourhoods(&search, parameters: lns, until: deadline, stop: parameters.nodeLimit == nil ? finished : nil)
             group.wait()
             exactBound = finishWhole(&search, whole, result: slot.all[0])
         } else {

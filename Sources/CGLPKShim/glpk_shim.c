@@ -205,20 +205,23 @@ static int remaining_ms(solve_state *s, int cap) {
     return left < cap ? (int)left : cap;
 }
 
-/* The root LP in slices of at most 100 ms, so that cancellation and the deadline are honoured
- * while it runs (GLPK calls no callback during an LP). Returns 0 when solved, 1 when stopped. */
+/* The root LP in slices of 5,000 simplex iterations, so that cancellation and the deadline are
+ * honoured while it runs (GLPK calls no callback during an LP). Slices by iterations, not by
+ * time: where a slice ends changes the path of the simplex, and a path that depends on the
+ * machine's load would make budgeted runs irreproducible. Returns 0 when solved, 1 when stopped. */
 static int solve_root_lp(glp_prob *P, solve_state *s) {
     glp_smcp smcp;
     glp_init_smcp(&smcp);
     smcp.msg_lev = s->args->msg_level;
     smcp.presolve = GLP_OFF;
+    smcp.it_lim = 5000;
     for (;;) {
         if (should_stop(s)) return 1;
-        smcp.tm_lim = remaining_ms(s, 100);
+        smcp.tm_lim = remaining_ms(s, 0x7fffffff);
         int ret = glp_simplex(P, &smcp);
         s->args->glpk_return = ret;
         if (ret == 0) return 0;
-        if (ret == GLP_ETMLIM) continue;
+        if (ret == GLP_EITLIM || ret == GLP_ETMLIM) continue;
         return -1;
     }
 }
