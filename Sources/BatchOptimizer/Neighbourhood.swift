@@ -204,8 +204,10 @@ extension Neighbourhood {
         for i in instance.requests.indices { instance.requests[i].current = nil }
         var empty = BookingEngine(instance)
         var out = Set<Int>()
+        var groupsTried = Set<String>()  // a group's offer search covers all its members: once per group
         for (r, request) in instance.requests.enumerated()
         where index.isFirstRequest[r] && request.after == nil && !engine.isBooked(request.id) {
+            if let g = request.group?.id, !groupsTried.insert(g).inserted { continue }
             guard empty.offers(for: request.id, limit: 1).offers.isEmpty else { continue }
             out.insert(r)
             for m in index.groups[request.group?.id ?? ""] ?? [] { out.insert(m) }
