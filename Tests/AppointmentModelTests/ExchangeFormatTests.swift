@@ -55,6 +55,24 @@ import TestSupport
         #expect(try ExchangeFormat.readInstance(Array(text.utf8)) == original)
     }
 
+    /// Equal lists of ids share one array (the reader keys them by their JSON text); a list
+    /// spelled with an escape is read on its own and means the same.
+    @Test func equalIDListsShareOneArray() throws {
+        var text = try String(contentsOf: SharedFiles.instanceURL("tiny-01"), encoding: .utf8)
+        let plain = "\"preferredProviders\":[\"PRV-001\"]"
+        let escaped = "\"preferredProviders\":[\"PRV-\\u0030\\u00301\"]"
+        let first = try #require(text.range(of: plain))
+        text.replaceSubrange(first, with: escaped)
+        let instance = try ExchangeFormat.readInstance(Array(text.utf8))
+        // R0001, R0005 and R0007 prefer PRV-001; R0001's list comes first and is the escaped one.
+        let lists = instance.requests.compactMap(\.preferredProviders).filter { $0 == ["PRV-001"] }
+        #expect(lists.count == 3)
+        let storage = lists.map { $0.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) } }
+        // The escaped spelling (the first list) has storage of its own; the plain ones share one.
+        #expect(storage[0] != storage[1])
+        #expect(Set(storage.dropFirst()).count == 1)
+    }
+
     @Test func solutionsRoundTrip() throws {
         let instance = try SharedFiles.instance("small-02")
         let base = Solution.baseline(of: instance)

@@ -139,6 +139,22 @@ final class JSONTape {
     }
 
     /// The string's bytes passed to `body` (escapes resolved first when there are any).
+    /// The JSON text of a non-empty list of non-empty strings without escapes, from the first
+    /// string's first byte to the last string's last byte; nil for any other value. Equal texts
+    /// are equal lists.
+    func plainStringListText(_ n: Int) -> UnsafeBufferPointer<UInt8>? {
+        let list = nodes[n]
+        guard list.kind == .array, list.start > 0 else { return nil }
+        let end = Int(list.end)
+        var i = n + 1
+        while i < end {
+            let x = nodes[i]
+            guard x.kind == .string, !x.flag, x.end > x.start else { return nil }
+            i += 1
+        }
+        return UnsafeBufferPointer(rebasing: bytes[Int(nodes[n + 1].start)..<Int(nodes[end - 1].end)])
+    }
+
     func withStringBytes<R>(_ n: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         let node = nodes[n]
         if node.flag {
