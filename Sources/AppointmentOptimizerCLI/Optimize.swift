@@ -7,7 +7,7 @@ struct Optimize: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "optimize",  // named here: deriving it from the type costs ~1 ms of runtime type lookups
         abstract: "Re-optimise the whole horizon with GLPK, neighbourhood by neighbourhood, under a time limit.",
-        discussion: "Starts from --start, or from the better of the existing bookings and the best-fit replay; never returns a costlier schedule."
+        discussion: "Starts from --start, or from the cheapest of the existing bookings, the priority greedy and the best-fit replay; never returns a costlier schedule."
     )
 
     @Argument(help: "The instance (clinic-schedule/1 JSON).") var instance: String
@@ -18,12 +18,22 @@ struct Optimize: ParsableCommand {
     @Option(help: "Branch-and-bound nodes per neighbourhood (with --max-neighbourhoods: a reproducible run).")
     var nodeLimit: Int?
     @Option(help: "Neighbourhoods to solve, at most.") var maxNeighbourhoods: Int?
+    @Option(help: ArgumentHelp("Seconds one neighbourhood's solve may take; narrow ones (a window, a few providers) get half. Default 1.",
+                               valueName: "seconds"))
+    var neighbourhoodTimeLimit: Double?
     @Option(help: ArgumentHelp("Write the whole-instance model of a small instance here (free MPS), warm start excluded, to try another solver on it.",
                                valueName: "path.mps"))
     var exportModel: String?
     @Flag(help: "Print one JSON object instead of a report.") var json = false
     @Option(help: "Log the optimiser's steps to stderr from this level (debug: every neighbourhood solved).")
     var logLevel: Logger.Level?
+
+    func validate() throws {
+        if let neighbourhoodTimeLimit, !(neighbourhoodTimeLimit > 0) {
+            throw ValidationError("--neighbourhood-time-limit must be a positive number of seconds, found \(neighbourhoodTimeLimit)")
+        }
+        guard timeLimit > 0 else { throw ValidationError("--time-limit must be a positive number of seconds, found \(timeLimit)") }
+    }
 
     func run() throws {
         if let logLevel {
@@ -46,6 +56,9 @@ struct Optimize: ParsableCommand {
         parameters.nodeLimit = nodeLimit
         parameters.maxNeighbourhoods = maxNeighbourhoods
         parameters.wholeModelExport = exportModel
+        if let neighbourhoodTimeLimit {
+            parameters.neighbourhoodTimeLimit = .milliseconds(Int64(neighbourhoodTimeLimit * 1000))
+        }
         let result: OptimizationResult
         do {
             result = try BatchOptimizer().optimize(model, start: startSolution, parameters: parameters) { event in

@@ -26,6 +26,20 @@ import TestSupport
 
     /// `--export-model` writes the whole model of a small instance for another solver, and the
     /// run goes on to a valid schedule.
+    @Test func theNeighbourhoodTimeLimitIsAnOptionAndMustBePositive() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("ntl-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let refused = try CommandRunner.run(["optimize", SharedFiles.instanceURL("tiny-01").path, "--time-limit", "2",
+                                             "--out", out.path, "--neighbourhood-time-limit", "0"])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("--neighbourhood-time-limit must be a positive number"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+        let run = try CommandRunner.run(["optimize", SharedFiles.instanceURL("medium-01").path, "--time-limit", "4",
+                                         "--out", out.path, "--neighbourhood-time-limit", "0.2", "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(try Referee.judge(instance: SharedFiles.instanceURL("medium-01"), solution: out).valid)
+    }
+
     @Test func theWholeModelCanBeExported() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("export-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
