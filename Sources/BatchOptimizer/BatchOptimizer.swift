@@ -333,7 +333,8 @@ public struct BatchOptimizer: Sendable {
     /// neighbourhoods of one kind solved at a time, one per core); a kind whose whole list went
     /// by without an improvement rests; when all rest, the candidates widen, twice; then the
     /// schedule is a local optimum for every neighbourhood, and the search starts again with new
-    /// ones (shifted windows, other provider groups), three sets in all, before it ends early.
+    /// ones (shifted windows, other provider groups), a new set each time, until the deadline or
+    /// until a whole set (every kind, both widenings) brings no improvement: then it ends early.
     ///
     /// - Parameter stop: ends the search early when cancelled (the whole model proved its optimum).
     func searchNeighbourhoods(_ search: inout Search, parameters: OptimizerParameters, until deadline: ContinuousClock.Instant,
@@ -341,6 +342,7 @@ public struct BatchOptimizer: Sendable {
         let index = search.index
         let kinds = Neighbourhood.Kind.allCases
         var epoch = 0
+        var improvementsAtEpoch = search.improvements
         var lists = kinds.map { Neighbourhood.all($0, index: index, seed: parameters.seed, epoch: epoch) }
         let unplaceable = Neighbourhood.unplaceable(search.engine)
         var cursor = [Int](repeating: 0, count: kinds.count)
@@ -367,8 +369,10 @@ public struct BatchOptimizer: Sendable {
                 } else {
                     // A local optimum for every neighbourhood: start again from it with new ones
                     // (windows shifted, providers grouped anew) and the first limits.
+                    // The run ends early only when a whole set brought nothing.
+                    guard search.improvements > improvementsAtEpoch else { break }
+                    improvementsAtEpoch = search.improvements
                     epoch += 1
-                    guard epoch < 3 else { break }
                     lists = kinds.map { Neighbourhood.all($0, index: index, seed: parameters.seed, epoch: epoch) }
                     cursor = cursor.map { _ in 0 }
                     widenings = 0
