@@ -26,6 +26,16 @@ public final class OptimizerCancellation: Sendable {
     /// Runs one GLPK solve with a token that ``cancel()`` reaches.
     func whileSolving<R>(_ body: (GLPKSolver.Cancellation) -> R) -> R {
         let token = GLPKSolver.Cancellation()
+        return registering(token) { body(token) }
+    }
+
+    /// Runs one GLPK solve with a token that both this and `other` reach.
+    func whileSolving<R>(alongWith other: OptimizerCancellation, _ body: (GLPKSolver.Cancellation) -> R) -> R {
+        let token = GLPKSolver.Cancellation()
+        return registering(token) { other.registering(token) { body(token) } }
+    }
+
+    private func registering<R>(_ token: GLPKSolver.Cancellation, _ body: () -> R) -> R {
         let key = ObjectIdentifier(token)
         let cancelled = state.withLock { s in
             s.solves[key] = token
@@ -33,6 +43,6 @@ public final class OptimizerCancellation: Sendable {
         }
         if cancelled { token.cancel() }
         defer { _ = state.withLock { $0.solves.removeValue(forKey: key) } }
-        return body(token)
+        return body()
     }
 }

@@ -127,6 +127,28 @@ import TestSupport
         #expect(result.cost.total <= result.startCost.total + 1e-9)
     }
 
+    /// A small instance ends with its whole model solved twice at once (with and without cuts);
+    /// a cancellation reaches both solves: a 60 s run cancelled after 10 s (while they run)
+    /// returns at once, valid, never worse than its start, its bound below its cost.
+    @Test func cancellationReachesBothWholeModelSolves() throws {
+        let instance = try SharedFiles.instance("small-01")
+        let cancellation = OptimizerCancellation()
+        let clock = ContinuousClock()
+        let started = clock.now
+        Thread.detachNewThread {
+            Thread.sleep(forTimeInterval: 10)
+            cancellation.cancel()
+        }
+        let result = try BatchOptimizer().optimize(instance, parameters: OptimizerParameters(timeLimit: .seconds(60)),
+                                                   cancellation: cancellation)
+        let wall = clock.now - started
+        #expect(wall < .seconds(14), "\(wall)")
+        #expect(ScheduleValidator(instance).validate(result.solution).isValid)
+        #expect(result.cost.total <= result.startCost.total + 1e-9)
+        let bound = try #require(result.bound)
+        #expect(bound <= result.cost.total + 1e-6)
+    }
+
     @Test func anInvalidStartIsRefused() throws {
         let instance = try SharedFiles.instance("tiny-01")
         var start = Solution.baseline(of: instance)
