@@ -111,17 +111,7 @@ import TestSupport
     /// A cancellation from another thread stops a 60 s run within a moment; the result is the
     /// best schedule so far: valid and never worse than the start.
     @Test func cancellationIsHonoured() throws {
-        let instance = try SharedFiles.instance("large-01")
-        let cancellation = OptimizerCancellation()
-        let clock = ContinuousClock()
-        let started = clock.now
-        Thread.detachNewThread {
-            Thread.sleep(forTimeInterval: 1.5)
-            cancellation.cancel()
-        }
-        let result = try BatchOptimizer().optimize(instance, parameters: OptimizerParameters(timeLimit: .seconds(60)),
-                                                   cancellation: cancellation)
-        let wall = clock.now - started
+        let (instance, result, wall) = try optimizeCancelled("large-01", after: 1.5)
         #expect(wall < .seconds(4), "\(wall)")
         #expect(ScheduleValidator(instance).validate(result.solution).isValid)
         #expect(result.cost.total <= result.startCost.total + 1e-9)
@@ -131,22 +121,27 @@ import TestSupport
     /// a cancellation reaches both solves: a 60 s run cancelled after 10 s (while they run)
     /// returns at once, valid, never worse than its start, its bound below its cost.
     @Test func cancellationReachesBothWholeModelSolves() throws {
-        let instance = try SharedFiles.instance("small-01")
-        let cancellation = OptimizerCancellation()
-        let clock = ContinuousClock()
-        let started = clock.now
-        Thread.detachNewThread {
-            Thread.sleep(forTimeInterval: 10)
-            cancellation.cancel()
-        }
-        let result = try BatchOptimizer().optimize(instance, parameters: OptimizerParameters(timeLimit: .seconds(60)),
-                                                   cancellation: cancellation)
-        let wall = clock.now - started
+        let (instance, result, wall) = try optimizeCancelled("small-01", after: 10)
         #expect(wall < .seconds(14), "\(wall)")
         #expect(ScheduleValidator(instance).validate(result.solution).isValid)
         #expect(result.cost.total <= result.startCost.total + 1e-9)
         let bound = try #require(result.bound)
         #expect(bound <= result.cost.total + 1e-6)
+    }
+
+    /// A 60 s run of `name` cancelled from another thread after `seconds`, and its wall time.
+    private func optimizeCancelled(_ name: String, after seconds: Double) throws -> (Instance, OptimizationResult, Duration) {
+        let instance = try SharedFiles.instance(name)
+        let cancellation = OptimizerCancellation()
+        let clock = ContinuousClock()
+        let started = clock.now
+        Thread.detachNewThread {
+            Thread.sleep(forTimeInterval: seconds)
+            cancellation.cancel()
+        }
+        let result = try BatchOptimizer().optimize(instance, parameters: OptimizerParameters(timeLimit: .seconds(60)),
+                                                   cancellation: cancellation)
+        return (instance, result, clock.now - started)
     }
 
     @Test func anInvalidStartIsRefused() throws {
