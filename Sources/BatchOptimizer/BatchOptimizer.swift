@@ -21,7 +21,8 @@ public struct OptimizerParameters: Sendable, Hashable {
     /// medium-02-dst at 60 s from 59,595 to 55,174).
     public var neighbourhoodTimeLimit: Duration
     /// Instances with at most this many requests are also solved as one model over every
-    /// feasible placement, on one core beside the neighbourhood search (which then uses the other).
+    /// feasible placement: after a short search, on both cores at once (with and without cuts),
+    /// or, when time is short or the model large, on one core beside the neighbourhood search.
     public var exactRequestLimit: Int = 80
     /// Neighbourhoods solved at the same time, each on a thread of its own (one per core).
     public var parallelNeighbourhoods: Int = 2

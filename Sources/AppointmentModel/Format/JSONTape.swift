@@ -138,7 +138,6 @@ final class JSONTape {
         }
     }
 
-    /// The string's bytes passed to `body` (escapes resolved first when there are any).
     /// The JSON text of a non-empty list of non-empty strings without escapes, from the first
     /// string's first byte to the last string's last byte; nil for any other value. Equal texts
     /// are equal lists.
@@ -155,6 +154,7 @@ final class JSONTape {
         return UnsafeBufferPointer(rebasing: bytes[Int(nodes[n + 1].start)..<Int(nodes[end - 1].end)])
     }
 
+    /// The string's bytes passed to `body` (escapes resolved first when there are any).
     func withStringBytes<R>(_ n: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         let node = nodes[n]
         if node.flag {
