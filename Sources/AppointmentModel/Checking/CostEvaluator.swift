@@ -69,10 +69,9 @@ public enum CostEvaluator {
         for r in placed.indices {
             guard let a = placed[r], let t = index.requestType[r] else { continue }
             let visit = instance.appointmentTypes[t].visit(at: a.start)
-            var seen: [Int] = []
-            for pid in a.providers {
-                guard let p = index.provider[pid], !seen.contains(p) else { continue }
-                seen.append(p)
+            for (j, pid) in a.providers.enumerated() {
+                // A provider named twice (a rule-3 violation) counts once.
+                guard let p = index.provider[pid], !a.providers[..<j].contains(pid) else { continue }
                 guard let k = index.session(of: p, containing: visit) else { continue }
                 let key = SessionKey(provider: p, session: k)
                 if var e = extents[key] {

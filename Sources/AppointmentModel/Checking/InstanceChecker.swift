@@ -152,53 +152,8 @@ public enum InstanceChecker {
         let instance = index.instance
         var outsideHorizon = 0
         var blankPatients = 0
-        let requests = instance.requests
-        for i in requests.indices {
-            let r = requests[i]
-            func p() -> String { path("requests", i, r.id) }
-            let type = index.requestType[i].map { instance.appointmentTypes[$0] }
-            if type == nil { issues.error(p() + ".type", r.id, "unknown appointment type \"\(r.type)\"") }
-            for l in r.locations ?? [] where index.location[l] == nil {
-                issues.error(p() + ".locations", r.id, "unknown location \"\(l)\"")
-            }
-            for q in r.providers ?? [] where index.provider[q] == nil {
-                issues.error(p() + ".providers", r.id, "unknown provider \"\(q)\"")
-            }
-            for q in r.preferredProviders ?? [] where index.provider[q] == nil {
-                issues.error(p() + ".preferredProviders", r.id, "unknown provider \"\(q)\"")
-            }
-            if let c = r.current {
-                for q in c.providers where index.provider[q] == nil {
-                    issues.error(p() + ".current.providers", r.id, "unknown provider \"\(q)\"")
-                }
-                if let room = c.room, index.room[room] == nil {
-                    issues.error(p() + ".current.room", r.id, "unknown room \"\(room)\"")
-                }
-            }
-            if let a = r.after {
-                if a.request == r.id {
-                    issues.error(p() + ".after.request", r.id, "refers to the request itself")
-                } else if index.request[a.request] == nil {
-                    issues.error(p() + ".after.request", r.id, "unknown request \"\(a.request)\"")
-                }
-                if a.minGapMinutes > a.maxGapMinutes {
-                    issues.warning(p() + ".after", r.id, "minGapMinutes > maxGapMinutes (never schedulable)")
-                }
-            }
-            if let g = r.group, g.maxGapMinutes < 0 { issues.error(p() + ".group.maxGapMinutes", r.id, "is negative") }
-            var never: [String] = []
-            if let v = r.providers, v.isEmpty { never.append("providers is an empty list") }
-            if let v = r.patientAvailability, v.isEmpty { never.append("patientAvailability is an empty list") }
-            if let v = r.locations, v.isEmpty, type?.isInPerson == true { never.append("locations is an empty list") }
-            if !never.isEmpty { issues.warning(p(), r.id, "can never be scheduled: " + never.joined(separator: "; ")) }
-            if let type {
-                let lo = max(r.earliest, instance.horizon.start), hi = min(r.latest, instance.horizon.end - type.durationMinutes)
-                if lo > hi {
-                    outsideHorizon += 1
-                    if outsideHorizon <= 20 { issues.warning(p(), r.id, "its window does not meet the horizon") }
-                }
-            }
-            if hasBlank(r.patient) { blankPatients += 1 }
+        for i in instance.requests.indices {
+            checkRequest(instance.requests[i], at: i, index, &issues, outsideHorizon: &outsideHorizon, blankPatients: &blankPatients)
         }
         if outsideHorizon > 20 {
             issues.warning("requests", nil, "\(outsideHorizon) requests in all have windows that miss the horizon")
@@ -206,6 +161,57 @@ public enum InstanceChecker {
         if blankPatients > 0 {
             issues.warning("requests", nil, "\(blankPatients) requests have a patient id with blanks (ids must be opaque, never names)")
         }
+    }
+
+    /// One request's references and window. `r` is borrowed from the instance (a local copy
+    /// would retain every list it holds).
+    private static func checkRequest(_ r: Request, at i: Int, _ index: InstanceIndex, _ issues: inout Issues,
+                                     outsideHorizon: inout Int, blankPatients: inout Int) {
+        let instance = index.instance
+        func p() -> String { path("requests", i, r.id) }
+        let type = index.requestType[i].map { instance.appointmentTypes[$0] }
+        if type == nil { issues.error(p() + ".type", r.id, "unknown appointment type \"\(r.type)\"") }
+        for l in r.locations ?? [] where index.location[l] == nil {
+            issues.error(p() + ".locations", r.id, "unknown location \"\(l)\"")
+        }
+        for q in r.providers ?? [] where index.provider[q] == nil {
+            issues.error(p() + ".providers", r.id, "unknown provider \"\(q)\"")
+        }
+        for q in r.preferredProviders ?? [] where index.provider[q] == nil {
+            issues.error(p() + ".preferredProviders", r.id, "unknown provider \"\(q)\"")
+        }
+        if let c = r.current {
+            for q in c.providers where index.provider[q] == nil {
+                issues.error(p() + ".current.providers", r.id, "unknown provider \"\(q)\"")
+            }
+            if let room = c.room, index.room[room] == nil {
+                issues.error(p() + ".current.room", r.id, "unknown room \"\(room)\"")
+            }
+        }
+        if let a = r.after {
+            if a.request == r.id {
+                issues.error(p() + ".after.request", r.id, "refers to the request itself")
+            } else if index.request[a.request] == nil {
+                issues.error(p() + ".after.request", r.id, "unknown request \"\(a.request)\"")
+            }
+            if a.minGapMinutes > a.maxGapMinutes {
+                issues.warning(p() + ".after", r.id, "minGapMinutes > maxGapMinutes (never schedulable)")
+            }
+        }
+        if let g = r.group, g.maxGapMinutes < 0 { issues.error(p() + ".group.maxGapMinutes", r.id, "is negative") }
+        var never: [String] = []
+        if let v = r.providers, v.isEmpty { never.append("providers is an empty list") }
+        if let v = r.patientAvailability, v.isEmpty { never.append("patientAvailability is an empty list") }
+        if let v = r.locations, v.isEmpty, type?.isInPerson == true { never.append("locations is an empty list") }
+        if !never.isEmpty { issues.warning(p(), r.id, "can never be scheduled: " + never.joined(separator: "; ")) }
+        if let type {
+            let lo = max(r.earliest, instance.horizon.start), hi = min(r.latest, instance.horizon.end - type.durationMinutes)
+            if lo > hi {
+                outsideHorizon += 1
+                if outsideHorizon <= 20 { issues.warning(p(), r.id, "its window does not meet the horizon") }
+            }
+        }
+        if hasBlank(r.patient) { blankPatients += 1 }
     }
 
     /// Whether an id contains white space (a sign that a name was used instead of an opaque id).

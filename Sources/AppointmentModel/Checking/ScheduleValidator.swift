@@ -143,26 +143,26 @@ public struct ScheduleValidator {
     // MARK: Rule 2 — the request's window
 
     private func checkWindow(_ p: Placed, _ sink: Sink) {
-        let request = index.instance.requests[p.request]
-        if p.visit.start < request.earliest || p.visit.start > request.latest {
-            sink.add(2, .window, [request.id],
-                     "start \(t(p.visit.start)) is outside [earliest \(t(request.earliest)), latest \(t(request.latest))]")
+        // Fields are read in place: binding the request to a local would copy all of them.
+        let (earliest, latest) = (index.instance.requests[p.request].earliest, index.instance.requests[p.request].latest)
+        if p.visit.start < earliest || p.visit.start > latest {
+            sink.add(2, .window, [p.assignment.request],
+                     "start \(t(p.visit.start)) is outside [earliest \(t(earliest)), latest \(t(latest))]")
         }
     }
 
     // MARK: Rule 3 — one distinct, qualified, allowed provider per role
 
     private func checkRoles(_ p: Placed, _ sink: Sink) {
-        let request = index.instance.requests[p.request]
         let providers = p.assignment.providers
-        let id = request.id
+        let id = p.assignment.request
         for (pid, pi) in zip(providers, p.providers) where pi == nil {
             sink.add(1, .unknownProvider, [id], "unknown provider \"\(pid)\"")
         }
         if providers.count != p.type.roles.count {
             sink.add(3, .roleCount, [id], "\(providers.count) providers for \(p.type.roles.count) roles of type \(p.type.id)")
         }
-        if Set(providers).count != providers.count {
+        if providers.indices.contains(where: { j in providers[..<j].contains(providers[j]) }) {
             sink.add(3, .providerRepeated, [id], "a provider fills more than one role")
         }
         for (k, (pid, role)) in zip(providers, p.type.roles).enumerated() {
@@ -172,7 +172,7 @@ public struct ScheduleValidator {
                 sink.add(3, .skills, [id], "provider \(pid) lacks \(Set(missing).sorted().joined(separator: ", ")) for role \(k)")
             }
         }
-        if let allowed = request.providers {
+        if let allowed = index.instance.requests[p.request].providers {
             for (pid, pi) in zip(providers, p.providers) where pi != nil && !allowed.contains(pid) {
                 sink.add(3, .providerNotAllowed, [id], "provider \(pid) is not in the request's providers list")
             }
@@ -183,8 +183,7 @@ public struct ScheduleValidator {
 
     private func checkRoom(_ p: Placed, _ sink: Sink) {
         let instance = index.instance
-        let request = instance.requests[p.request]
-        let id = request.id
+        let id = p.assignment.request
         if let roomID = p.assignment.room, p.room == nil {
             sink.add(1, .unknownRoom, [id], "unknown room \"\(roomID)\"")
         }
@@ -203,7 +202,7 @@ public struct ScheduleValidator {
         if !room.kinds.contains(where: p.type.roomKinds.contains) {
             sink.add(5, .roomKind, [id], "room \(room.id) (kinds \(Set(room.kinds).sorted().joined(separator: ","))) is not of a kind in \(p.type.roomKinds.joined(separator: ","))")
         }
-        if let allowed = request.locations, !allowed.contains(room.location) {
+        if let allowed = instance.requests[p.request].locations, !allowed.contains(room.location) {
             sink.add(5, .roomLocation, [id], "room \(room.id) is at \(room.location), not in the request's locations \(Set(allowed).sorted().joined(separator: ","))")
         }
         if !index.roomIsOpen(k, for: p.roomInterval) {
@@ -235,9 +234,9 @@ public struct ScheduleValidator {
     // MARK: Rule 8 — inside the patient's availability
 
     private func checkPatientAvailability(_ p: Placed, _ sink: Sink) {
-        let request = index.instance.requests[p.request]
-        if let availability = request.patientAvailability, !availability.contains(where: { $0.contains(p.visit) }) {
-            sink.add(8, .availability, [request.id], "no patientAvailability interval contains the visit \(span(p.visit))")
+        if let availability = index.instance.requests[p.request].patientAvailability,
+           !availability.contains(where: { $0.contains(p.visit) }) {
+            sink.add(8, .availability, [p.assignment.request], "no patientAvailability interval contains the visit \(span(p.visit))")
         }
     }
 
@@ -245,48 +244,53 @@ public struct ScheduleValidator {
 
     private func checkOverlaps(_ good: [Placed], _ sink: Sink) {
         let instance = index.instance
-        var byProvider = [[Interval]](repeating: [], count: instance.providers.count)
-        var byRoom = [[Interval]](repeating: [], count: instance.rooms.count)
-        var byPatient = [[Interval]](repeating: [], count: index.patientCount)
+        // One flat list per resource kind, sorted by resource: no list per provider, room or patient.
+        var byProvider: [Interval] = [], byRoom: [Interval] = [], byPatient: [Interval] = []
+        byProvider.reserveCapacity(good.count)
+        byRoom.reserveCapacity(good.count)
+        byPatient.reserveCapacity(good.count)
         for p in good {
-            var seen: [Int] = []
-            for case let pi? in p.providers where !seen.contains(pi) {
-                seen.append(pi)
-                byProvider[pi].append(Interval(span: p.visit, request: p.request))
+            for (j, pi) in p.providers.enumerated() {
+                guard let pi, !p.providers[..<j].contains(pi) else { continue }
+                byProvider.append(Interval(resource: pi, span: p.visit, request: p.request))
             }
-            if let k = p.room, p.type.isInPerson { byRoom[k].append(Interval(span: p.roomInterval, request: p.request)) }
-            byPatient[index.patient[p.request]].append(Interval(span: p.visit, request: p.request))
+            if let k = p.room, p.type.isInPerson { byRoom.append(Interval(resource: k, span: p.roomInterval, request: p.request)) }
+            byPatient.append(Interval(resource: index.patient[p.request], span: p.visit, request: p.request))
         }
-        sweep(byProvider, .providerOverlap, "provider", "visits", { instance.providers[$0].id }, sink)
-        sweep(byRoom, .roomOverlap, "room", "room intervals", { instance.rooms[$0].id }, sink)
-        sweep(byPatient, .patientOverlap, "patient", "visits", { instance.requests[index.firstRequestOfPatient[$0]].patient }, sink)
+        sweep(&byProvider, .providerOverlap, "provider", "visits", { instance.providers[$0].id }, sink)
+        sweep(&byRoom, .roomOverlap, "room", "room intervals", { instance.rooms[$0].id }, sink)
+        sweep(&byPatient, .patientOverlap, "patient", "visits", { instance.requests[index.firstRequestOfPatient[$0]].patient }, sink)
     }
 
     struct Interval {
+        var resource: Int
         var span: TimeSpan
         var request: Int
     }
 
-    /// Reports each interval that starts before the furthest end seen so far (sorted sweep).
+    /// Reports each interval that starts before the furthest end seen so far on its resource
+    /// (sorted by resource, start, end and request id, then swept).
     ///
-    /// - Complexity: O(k log k) for k intervals of one resource.
-    private func sweep(_ groups: [[Interval]], _ check: Violation.Check, _ noun: String, _ what: String,
+    /// - Complexity: O(k log k) for k intervals.
+    private func sweep(_ items: inout [Interval], _ check: Violation.Check, _ noun: String, _ what: String,
                        _ name: (Int) -> String, _ sink: Sink) {
         let requests = index.instance.requests
-        for key in groups.indices where groups[key].count > 1 {
-            let items = groups[key].sorted {
-                ($0.span.start, $0.span.end) != ($1.span.start, $1.span.end)
-                    ? ($0.span.start, $0.span.end) < ($1.span.start, $1.span.end)
-                    : requests[$0.request].id < requests[$1.request].id
+        items.sort {
+            ($0.resource, $0.span.start, $0.span.end) != ($1.resource, $1.span.start, $1.span.end)
+                ? ($0.resource, $0.span.start, $0.span.end) < ($1.resource, $1.span.start, $1.span.end)
+                : requests[$0.request].id < requests[$1.request].id
+        }
+        var curEnd = Int.min, cur = 0, resource = -1
+        for item in items {
+            if item.resource != resource {
+                (resource, curEnd, cur) = (item.resource, item.span.end, item.request)
+                continue
             }
-            var curEnd = items[0].span.end, cur = items[0].request
-            for item in items.dropFirst() {
-                if item.span.start < curEnd {
-                    let (a, b) = (requests[cur].id, requests[item.request].id)
-                    sink.add(6, check, [a, b], "\(noun) \(name(key)) is in two overlapping \(what) (\(a) and \(b))")
-                }
-                if item.span.end > curEnd { curEnd = item.span.end; cur = item.request }
+            if item.span.start < curEnd {
+                let (a, b) = (requests[cur].id, requests[item.request].id)
+                sink.add(6, check, [a, b], "\(noun) \(name(resource)) is in two overlapping \(what) (\(a) and \(b))")
             }
+            if item.span.end > curEnd { curEnd = item.span.end; cur = item.request }
         }
     }
 
@@ -378,15 +382,15 @@ public struct ScheduleValidator {
         let requests = index.instance.requests
         for r in requests.indices {
             guard let a = placed[r], let link = requests[r].after, index.isFirstRequest[r] else { continue }
-            let request = requests[r]
+            let id = requests[r].id
             guard let pr = index.request[link.request], let pa = placed[pr] else {
-                sink.add(9, .seriesPredecessor, [request.id, link.request], "\(request.id) is assigned but its predecessor \(link.request) is not")
+                sink.add(9, .seriesPredecessor, [id, link.request], "\(id) is assigned but its predecessor \(link.request) is not")
                 continue
             }
             let lo = pa.start + link.minGapMinutes, hi = pa.start + link.maxGapMinutes
             if a.start < lo || a.start > hi {
-                sink.add(9, .seriesGap, [request.id, link.request],
-                         "\(request.id) starts \(t(a.start)); after \(link.request) (start \(t(pa.start))) it must start in [\(t(lo)), \(t(hi))]")
+                sink.add(9, .seriesGap, [id, link.request],
+                         "\(id) starts \(t(a.start)); after \(link.request) (start \(t(pa.start))) it must start in [\(t(lo)), \(t(hi))]")
             }
         }
     }
@@ -397,9 +401,9 @@ public struct ScheduleValidator {
         let requests = index.instance.requests
         for r in requests.indices where index.isFirstRequest[r] {
             guard let current = requests[r].current else { continue }
-            let request = requests[r]
+            let id = requests[r].id
             guard let a = placed[r] else {
-                sink.add(10, .currentUnscheduled, [request.id], "request has a current booking and must be assigned")
+                sink.add(10, .currentUnscheduled, [id], "request has a current booking and must be assigned")
                 continue
             }
             guard current.pinned else { continue }
@@ -408,7 +412,7 @@ public struct ScheduleValidator {
             if a.providers != current.providers { diffs.append("providers \(a.providers) != \(current.providers)") }
             if a.room != current.room { diffs.append("room \(a.room ?? "null") != \(current.room ?? "null")") }
             if !diffs.isEmpty {
-                sink.add(10, .pinnedMoved, [request.id], "pinned booking changed: " + diffs.joined(separator: "; "))
+                sink.add(10, .pinnedMoved, [id], "pinned booking changed: " + diffs.joined(separator: "; "))
             }
         }
     }

@@ -238,7 +238,7 @@ public enum ExchangeFormat {
             return r.present(n == 0 ? nil : JSONView(tape: o.tape, node: n), k.name, path.text, id: id, required: required)
         }
         let patient = r.string(v(.patient), "\(path).patient", id: id)
-        let type = r.string(v(.type), "\(path).type", id: id)
+        let type = r.sharedString(v(.type), "\(path).type", id: id)
         let priority = r.enumeration(v(.priority), "\(path).priority", id: id, as: Priority.self)
         let earliest = r.minute(v(.earliest), "\(path).earliest", id: id)
         let latest = r.minute(v(.latest), "\(path).latest", id: id)
@@ -265,24 +265,24 @@ public enum ExchangeFormat {
         }
         var current: ExistingBooking?
         if let c = v(.current, required: false).flatMap({ r.object($0, "\(path).current", id: id) }) {
-            let p = "\(path).current"
-            let provs = r.strings(c, "providers", p, id: id)
+            func p() -> String { "\(path).current" }
+            let provs = r.strings(c, "providers", p(), id: id)
             var room: String?
             var roomOK = true
             if let v = c["room"] {
                 if v.kind == .string, !v.string.isEmpty {
                     room = v.string
                 } else if !v.isNull {
-                    r.problem("\(p).room", id: id, "expected a non-empty string or null, found \(v.kind == .string ? "an empty string" : v.kindName)")
+                    r.problem("\(p()).room", id: id, "expected a non-empty string or null, found \(v.kind == .string ? "an empty string" : v.kindName)")
                     roomOK = false
                 }
             } else {
-                r.problem("\(p).room", id: id, "missing field 'room' (null for telehealth)")
+                r.problem("\(p()).room", id: id, "missing field 'room' (null for telehealth)")
                 roomOK = false
             }
-            let start = r.minute(c, "start", p, id: id)
-            let status = r.enumeration(c, "status", p, id: id, as: BookingStatus.self)
-            let pinned = r.bool(c, "pinned", p, id: id, required: false) ?? false
+            let start = r.minute(c, "start", p(), id: id)
+            let status = r.enumeration(c, "status", p(), id: id, as: BookingStatus.self)
+            let pinned = r.bool(c, "pinned", p(), id: id, required: false) ?? false
             if let provs, roomOK, let start, let status {
                 current = ExistingBooking(providers: provs, room: room, start: start, status: status, pinned: pinned)
             }
@@ -329,7 +329,7 @@ public enum ExchangeFormat {
 
         /// The key named by a key node: one candidate by length and first byte, then one compare.
         @inline(__always)
-        static func match(_ keyNode: Int, in tape: JSONTape) -> RequestKey? {
+        static func match(_ keyNode: Int, in tape: JSONTape.Document) -> RequestKey? {
             let node = tape.nodes[keyNode]
             let length = Int(node.end) - Int(node.start)
             guard length >= 4 else { return nil }

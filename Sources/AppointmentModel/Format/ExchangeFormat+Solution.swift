@@ -48,7 +48,7 @@ extension ExchangeFormat {
                 continue
             }
             guard let o = r.object(item, "unscheduled[\(i)]"), let request = r.string(o, "request", "unscheduled[\(i)]", id: nil) else { continue }
-            let reason = r.string(o, "reason", "unscheduled[\(i)] (\(request))", id: request, required: false) ?? ""
+            let reason = r.sharedString(o, "reason", "unscheduled[\(i)] (\(request))", id: request, required: false) ?? ""
             unscheduled.append(Unscheduled(request: request, reason: reason))
         }
         if !r.issues.isEmpty { throw FormatError(document: "solution", issues: r.issues) }

@@ -60,6 +60,30 @@ struct FieldReader {
         return s
     }
 
+    /// ``string(_:_:id:)`` for values that repeat through a document (appointment types,
+    /// unscheduled reasons): a string longer than 15 UTF-8 bytes lives on the heap, so equal
+    /// ones share the first one's storage.
+    mutating func sharedString(_ v: JSONView?, _ path: @autoclosure Path, id: String?) -> String? {
+        guard let v, v.kind == .string else { return string(v, path(), id: id) }
+        let node = v.tape.nodes[v.node]
+        guard !node.flag, node.end - node.start > 15 else { return string(v, path(), id: id) }
+        let bytes = UnsafeBufferPointer(rebasing: v.tape.bytes[Int(node.start)..<Int(node.end)])
+        if lastShared.utf8.elementsEqual(bytes) { return lastShared }
+        let key = Self.hash(bytes)
+        if let known = sharedStrings[key], known.utf8.elementsEqual(bytes) {
+            lastShared = known
+            return known
+        }
+        let s = v.string
+        if sharedStrings.count < Self.sharedListLimit { sharedStrings[key] = s }
+        lastShared = s
+        return s
+    }
+
+    private var sharedStrings: [UInt64: String] = [:]
+    /// The last shared string: runs of equal values (a solution's reasons) skip the table.
+    private var lastShared = ""
+
     mutating func strings(_ v: JSONView?, _ path: @autoclosure Path, id: String?) -> [String]? {
         guard let v else { return nil }
         guard v.kind == .array else {
@@ -81,6 +105,7 @@ struct FieldReader {
     /// 4,117 booked provider lists). Equal lists share one array, keyed by a hash of their JSON
     /// text: fewer allocations, less memory, fewer page faults.
     private var sharedLists: [UInt64: (text: [UInt8], list: [String])] = [:]
+    /// Entries kept per table (lists and shared strings): a bound on memory for odd documents.
     private static let sharedListLimit = 4096
 
     /// FNV-1a over the bytes.
@@ -173,6 +198,27 @@ struct FieldReader {
         return TimeSpan(start: s, end: e)
     }
 
+    /// The common form `{"start": …, "end": …}` read in one pass, without paths or lookups by
+    /// key (patient availability lists run to thousands of spans); nil for anything else, which
+    /// ``span(_:_:id:)`` then reads and reports.
+    @inline(__always)
+    private func plainSpan(_ value: JSONView) -> TimeSpan? {
+        let doc = value.tape
+        let o = doc.nodes[value.node]
+        guard o.kind == .object, o.start == 2, Int(o.end) == value.node + 5 else { return nil }
+        func minute(_ n: Int) -> Int? {
+            let v = doc.nodes[n]
+            guard v.kind == .string, !v.flag,
+                  let seconds = RFC3339.parse(UnsafeBufferPointer(rebasing: doc.bytes[Int(v.start)..<Int(v.end)])) else { return nil }
+            return timeline.minute(unixSeconds: seconds)
+        }
+        let first = value.node + 1, second = value.node + 3
+        let (s, e) = doc.stringEquals(first, "start") && doc.stringEquals(second, "end") ? (first, second)
+            : doc.stringEquals(first, "end") && doc.stringEquals(second, "start") ? (second, first) : (0, 0)
+        guard s > 0, let start = minute(s + 1), let end = minute(e + 1) else { return nil }
+        return TimeSpan(start: start, end: end)
+    }
+
     mutating func spans(_ v: JSONView?, _ path: @autoclosure Path, id: String?) -> [TimeSpan]? {
         guard let v else { return nil }
         guard v.kind == .array else {
@@ -187,7 +233,7 @@ struct FieldReader {
         let end = Int(v.tape.nodes[v.node].end)
         while n < end {
             let item = JSONView(tape: v.tape, node: n)
-            if let span = span(item, "\(path())[\(i)]", id: id) { out.append(span) } else { ok = false }
+            if let span = plainSpan(item) ?? span(item, "\(path())[\(i)]", id: id) { out.append(span) } else { ok = false }
             n = item.kind == .array || item.kind == .object ? Int(v.tape.nodes[n].end) : n + 1
             i += 1
         }
@@ -211,6 +257,10 @@ extension FieldReader {
 
     mutating func string(_ o: JSONView, _ key: StaticString, _ path: @autoclosure Path, id: String?, required: Bool = true) -> String? {
         string(field(o, key, path(), id: id, required: required), "\(path()).\(key)", id: id)
+    }
+
+    mutating func sharedString(_ o: JSONView, _ key: StaticString, _ path: @autoclosure Path, id: String?, required: Bool = true) -> String? {
+        sharedString(field(o, key, path(), id: id, required: required), "\(path()).\(key)", id: id)
     }
 
     mutating func strings(_ o: JSONView, _ key: StaticString, _ path: @autoclosure Path, id: String?, required: Bool = true) -> [String]? {

@@ -40,10 +40,11 @@ final class JSONTape {
         }
     }
 
-    /// The document and its nodes, owned by the tape and read through raw pointers so that field
-    /// reads neither retain nor release anything.
-    let bytes: UnsafeBufferPointer<UInt8>
-    let nodes: UnsafeBufferPointer<Node>
+    /// The document and its nodes, owned by the tape. Views carry this pair of raw pointers rather
+    /// than the tape itself, so that field reads neither retain nor release anything.
+    let document: Document
+    var bytes: UnsafeBufferPointer<UInt8> { document.bytes }
+    var nodes: UnsafeBufferPointer<Node> { document.nodes }
 
     private let blocks: [PageBuffer]
 
@@ -79,8 +80,7 @@ final class JSONTape {
             throw error
         }
         blocks = [block, builder.nodeBlock]
-        self.bytes = bytes
-        self.nodes = UnsafeBufferPointer(rebasing: builder.nodes[0..<builder.count])
+        document = Document(bytes: bytes, nodes: UnsafeBufferPointer(rebasing: builder.nodes[0..<builder.count]))
     }
 
     /// Maps a whole file into memory that a tape can own (read-only, pages populated up front:
@@ -106,78 +106,83 @@ final class JSONTape {
         return (UnsafeBufferPointer(start: raw.assumingMemoryBound(to: UInt8.self), count: size), block)
     }
 
-    var root: JSONView { JSONView(tape: self, node: 0) }
+    var root: JSONView { JSONView(tape: document, node: 0) }
 
     /// Runs `body` on the root view while the tape is certainly alive.
     func withRoot<R>(_ body: (JSONView) throws(FormatError) -> R) throws(FormatError) -> R {
         try withExtendedLifetime(self) { () throws(FormatError) -> R in try body(root) }
     }
 
-    // MARK: Values
+    /// The bytes of a parsed document and its nodes: what a ``JSONView`` reads through. Valid as
+    /// long as the tape that owns them is alive.
+    struct Document {
+        let bytes: UnsafeBufferPointer<UInt8>
+        let nodes: UnsafeBufferPointer<Node>
 
-    func string(_ n: Int) -> String {
-        let node = nodes[n]
-        let slice = UnsafeBufferPointer(rebasing: bytes[Int(node.start)..<Int(node.end)])
-        return node.flag ? Self.unescape(slice) : String(decoding: slice, as: UTF8.self)
-    }
+        func string(_ n: Int) -> String {
+            let node = nodes[n]
+            let slice = UnsafeBufferPointer(rebasing: bytes[Int(node.start)..<Int(node.end)])
+            return node.flag ? JSONTape.unescape(slice) : String(decoding: slice, as: UTF8.self)
+        }
 
-    func number(_ n: Int) -> Double {
-        let node = nodes[n]
-        let b = bytes
-        do {
-            var i = Int(node.start)
-            let end = Int(node.end)
-            if !node.flag && end - i <= 16 {
-                let negative = b[i] == UInt8(ascii: "-")
-                if negative { i += 1 }
-                var v = 0
-                while i < end { v = v * 10 + Int(b[i] &- 48); i += 1 }
-                return Double(negative ? -v : v)
+        func number(_ n: Int) -> Double {
+            let node = nodes[n]
+            let b = bytes
+            do {
+                var i = Int(node.start)
+                let end = Int(node.end)
+                if !node.flag && end - i <= 16 {
+                    let negative = b[i] == UInt8(ascii: "-")
+                    if negative { i += 1 }
+                    var v = 0
+                    while i < end { v = v * 10 + Int(b[i] &- 48); i += 1 }
+                    return Double(negative ? -v : v)
+                }
+                return Double(String(decoding: UnsafeBufferPointer(rebasing: b[i..<end]), as: UTF8.self)) ?? .nan
             }
-            return Double(String(decoding: UnsafeBufferPointer(rebasing: b[i..<end]), as: UTF8.self)) ?? .nan
         }
-    }
 
-    /// The JSON text of a non-empty list of non-empty strings without escapes, from the first
-    /// string's first byte to the last string's last byte; nil for any other value. Equal texts
-    /// are equal lists.
-    func plainStringListText(_ n: Int) -> UnsafeBufferPointer<UInt8>? {
-        let list = nodes[n]
-        guard list.kind == .array, list.start > 0 else { return nil }
-        let end = Int(list.end)
-        var i = n + 1
-        while i < end {
-            let x = nodes[i]
-            guard x.kind == .string, !x.flag, x.end > x.start else { return nil }
-            i += 1
+        /// The JSON text of a non-empty list of non-empty strings without escapes, from the first
+        /// string's first byte to the last string's last byte; nil for any other value. Equal texts
+        /// are equal lists.
+        func plainStringListText(_ n: Int) -> UnsafeBufferPointer<UInt8>? {
+            let list = nodes[n]
+            guard list.kind == .array, list.start > 0 else { return nil }
+            let end = Int(list.end)
+            var i = n + 1
+            while i < end {
+                let x = nodes[i]
+                guard x.kind == .string, !x.flag, x.end > x.start else { return nil }
+                i += 1
+            }
+            return UnsafeBufferPointer(rebasing: bytes[Int(nodes[n + 1].start)..<Int(nodes[end - 1].end)])
         }
-        return UnsafeBufferPointer(rebasing: bytes[Int(nodes[n + 1].start)..<Int(nodes[end - 1].end)])
-    }
 
-    /// The string's bytes passed to `body` (escapes resolved first when there are any).
-    func withStringBytes<R>(_ n: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        let node = nodes[n]
-        if node.flag {
-            var s = string(n)
-            return s.withUTF8(body)
+        /// The string's bytes passed to `body` (escapes resolved first when there are any).
+        func withStringBytes<R>(_ n: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+            let node = nodes[n]
+            if node.flag {
+                var s = string(n)
+                return s.withUTF8(body)
+            }
+            return body(UnsafeBufferPointer(rebasing: bytes[Int(node.start)..<Int(node.end)]))
         }
-        return body(UnsafeBufferPointer(rebasing: bytes[Int(node.start)..<Int(node.end)]))
-    }
 
-    /// Whether string node `n` equals the ASCII `key`.
-    @inline(__always)
-    func stringEquals(_ n: Int, _ key: StaticString) -> Bool {
-        let node = nodes[n]
-        let count = key.utf8CodeUnitCount
-        guard Int(node.end - node.start) == count, !node.flag else { return false }
-        let k = key.utf8Start
-        let s = Int(node.start)
-        var i = 0
-        while i < count {
-            if bytes[s + i] != k[i] { return false }
-            i += 1
+        /// Whether string node `n` equals the ASCII `key`.
+        @inline(__always)
+        func stringEquals(_ n: Int, _ key: StaticString) -> Bool {
+            let node = nodes[n]
+            let count = key.utf8CodeUnitCount
+            guard Int(node.end - node.start) == count, !node.flag else { return false }
+            let k = key.utf8Start
+            let s = Int(node.start)
+            var i = 0
+            while i < count {
+                if bytes[s + i] != k[i] { return false }
+                i += 1
+            }
+            return true
         }
-        return true
     }
 
     static func unescape(_ raw: UnsafeBufferPointer<UInt8>) -> String {
@@ -408,10 +413,11 @@ final class JSONTape {
 
 /// A position in a ``JSONTape``: one value of the document.
 ///
-/// Views do not retain their tape (it would cost a retain and a release per field read): whoever
-/// makes views keeps the tape alive, as the exchange-format readers do with `withExtendedLifetime`.
+/// Views hold the tape's ``JSONTape/Document`` (raw pointers), not the tape: a reference would
+/// cost a retain and a release per field read. Whoever makes views keeps the tape alive, as the
+/// exchange-format readers do with `withExtendedLifetime`.
 struct JSONView {
-    unowned(unsafe) let tape: JSONTape
+    let tape: JSONTape.Document
     let node: Int
 
     var kind: JSONTape.Kind { tape.nodes[node].kind }
