@@ -115,9 +115,6 @@ public struct BatchOptimizer: Sendable {
         let cancellation = cancellation ?? OptimizerCancellation()
         let clock = ContinuousClock()
         let begin = clock.now
-        // The last 2 % of the time (at most 2 s) is kept for the reasons of what stays unscheduled
-        // and the final validation.
-        let deadline = begin + parameters.timeLimit - min(parameters.timeLimit / 50, .seconds(2))
         let errors = InstanceChecker.errors(in: instance)
         guard errors.isEmpty else { throw .invalidInstance(errors) }
         let index = InstanceIndex(instance)
@@ -144,7 +141,15 @@ public struct BatchOptimizer: Sendable {
             try? engine.cancelForOptimizer(r)
             try? engine.placeForOptimizer(r, Placement(request: a.request, providers: a.providers, room: a.room, start: a.start))
         }
+        let validationStarted = clock.now
         let startCost = validator.validate(startSolution).cost
+        // Time is kept at the end for the reasons of what stays unscheduled and the final
+        // validation (and for the validation of an improvement found just before the deadline):
+        // 2 % of the limit (at most 2 s), or three times what validating the start took when that
+        // is more (a debug build, a loaded machine), but never more than a quarter of the limit.
+        let finish = min(max(min(parameters.timeLimit / 50, .seconds(2)), (clock.now - validationStarted) * 3),
+                         parameters.timeLimit / 4)
+        let deadline = begin + parameters.timeLimit - finish
         var bestCost = CostEvaluator.cost(of: engine.solution(), index: index)
         if bestCost.total > startCost.total + 1e-9 {  // the state does not reproduce the start
             engine = BookingEngine(index: index)

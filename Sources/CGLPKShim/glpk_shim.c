@@ -303,6 +303,17 @@ int aog_solve(const aog_model *m, aog_solve_args *a) {
             }
             iocp.tm_lim = remaining_ms(&s, 0x7fffffff);
             iocp.cb_func = on_tree;
+            /* GLPK's presolve and the LP of the presolved problem call no callback: do not start
+             * them when the solve is already to stop. */
+            if (should_stop(&s)) {
+                a->status = s.stopped_by_deadline ? AOG_TIME_LIMIT : AOG_CANCELLED;
+                a->bound = s.bound;
+                a->has_bound = 1;
+                glp_delete_prob(P);
+                free(s.warm);
+                finish(previous);
+                return a->status;
+            }
             iocp.cb_info = &s;
             int ret = glp_intopt(P, &iocp);
             a->glpk_return = ret;
@@ -343,6 +354,8 @@ int aog_solve(const aog_model *m, aog_solve_args *a) {
 }
 
 void aog_request_cancel(aog_solve_args *a) { __atomic_store_n(&a->cancel, 1, __ATOMIC_RELEASE); }
+
+int aog_cancel_requested(const aog_solve_args *a) { return __atomic_load_n(&a->cancel, __ATOMIC_ACQUIRE); }
 
 int aog_write(const aog_model *m, const char *path, int format, char *message, int message_size) {
     guard g;

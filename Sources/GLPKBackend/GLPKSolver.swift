@@ -35,6 +35,9 @@ public struct GLPKSolver: MIPSolver {
 
         /// Asks the solve to stop; it returns its best solution within about 100 ms.
         public func cancel() { aog_request_cancel(args) }
+
+        /// Whether ``cancel()`` was called.
+        public var isCancelled: Bool { aog_cancel_requested(args) != 0 }
     }
 
     public func solve(_ model: MIPModel, parameters: SolveParameters = SolveParameters(),
@@ -67,6 +70,13 @@ public struct GLPKSolver: MIPSolver {
     public func solveSynchronously(_ model: MIPModel, parameters: SolveParameters = SolveParameters(),
                                    progress: (@Sendable (SolveProgress) -> Void)? = nil,
                                    cancellation: Cancellation? = nil) throws(MIPError) -> SolveResult {
+        let control = cancellation ?? Cancellation()
+        // A solve cancelled before it starts returns at once: checking and building the model
+        // for GLPK cost time in proportion to its size.
+        if control.isCancelled {
+            return SolveResult(termination: .cancelled, values: nil, objective: nil, bestBound: nil,
+                               statistics: SolveStatistics(nodes: 0, lpIterations: 0, wallTime: .zero))
+        }
         let issues = model.validate()
         guard issues.isEmpty else { throw .invalidModel(issues) }
         guard parameters.relativeGap >= 0, parameters.relativeGap.isFinite else {
@@ -77,7 +87,6 @@ public struct GLPKSolver: MIPSolver {
             guard broken.isEmpty else { throw .infeasibleWarmStart(broken) }
         }
         let compiled = CompiledModel(model, withNames: false)
-        let control = cancellation ?? Cancellation()
         let args = control.args
         let start = ContinuousClock.now
         let values = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(model.variables.count, 1))

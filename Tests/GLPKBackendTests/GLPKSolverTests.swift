@@ -183,6 +183,19 @@ import TestSupport
         if let values = result.values { #expect(model.violations(of: values).isEmpty) }
     }
 
+    /// A solve whose token was cancelled before it started does not start: it returns at once,
+    /// cancelled, with neither solution nor bound.
+    @Test func aSolveCancelledBeforeItStartsDoesNothing() throws {
+        let token = GLPKSolver.Cancellation()
+        token.cancel()
+        #expect(token.isCancelled)
+        let result = try GLPKSolver().solveSynchronously(Models.hard(seed: 6), parameters: SolveParameters(timeLimit: .seconds(60)),
+                                                         cancellation: token)
+        #expect(result.termination == .cancelled)
+        #expect(result.values == nil && result.bestBound == nil)
+        #expect(result.statistics.lpIterations == 0)
+    }
+
     /// Progress reports every improved incumbent and bound, in order.
     @Test func progressReportsIncumbentsAndBounds() throws {
         let model = Models.hard(seed: 7, items: 120, dimensions: 10)

@@ -174,8 +174,9 @@ public enum ExchangeFormat {
         let objective = readObjective(top, &r)
 
         var requests: [Request] = []
-        let items = r.list(top, "requests", "instance", id: nil) ?? []
-        requests = readRequests(items, timeline: r.timeline, issues: &r.issues)
+        if let list = r.listView(top, "requests", "instance", id: nil) {
+            requests = readRequests(list, timeline: r.timeline, issues: &r.issues)
+        }
 
         if !r.issues.isEmpty { throw FormatError(document: "instance", issues: r.issues) }
         return Instance(name: name, timeline: r.timeline, horizon: horizon, granularityMinutes: granularity,
@@ -210,13 +211,13 @@ public enum ExchangeFormat {
     }
 
     /// Reads the requests: they are most of a large instance.
-    private static func readRequests(_ items: [JSONView], timeline: Timeline, issues: inout [InstanceIssue]) -> [Request] {
+    private static func readRequests(_ list: JSONView, timeline: Timeline, issues: inout [InstanceIssue]) -> [Request] {
         var r = FieldReader()
         r.timeline = timeline
         var out: [Request] = []
-        out.reserveCapacity(items.count)
-        for i in items.indices {
-            guard let o = r.object(items[i], "requests[\(i)]"), let id = r.string(o, "id", "requests[\(i)]", id: nil) else { continue }
+        out.reserveCapacity(list.count)
+        list.forEachElement { i, item in
+            guard let o = r.object(item, "requests[\(i)]"), let id = r.string(o, "id", "requests[\(i)]", id: nil) else { return }
             if let request = readRequest(o, path: ElementPath(section: "requests", index: i, id: id), id: id, &r) {
                 out.append(request)
             }

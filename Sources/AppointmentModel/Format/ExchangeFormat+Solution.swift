@@ -20,11 +20,11 @@ extension ExchangeFormat {
         let format = r.string(top, "format", "solution", id: nil, required: false) ?? ""
         let name = r.string(top, "instance", "solution", id: nil, required: false) ?? instance.name
         var assignments: [Assignment] = []
-        let items = r.list(top, "assignments", "solution", id: nil, required: false) ?? []
-        assignments.reserveCapacity(items.count)
-        for (i, item) in items.enumerated() {
-            guard let o = r.object(item, "assignments[\(i)]") else { continue }
-            guard let request = r.string(o, "request", "assignments[\(i)]", id: nil) else { continue }
+        let items = r.listView(top, "assignments", "solution", id: nil, required: false)
+        assignments.reserveCapacity(items?.count ?? 0)
+        items?.forEachElement { i, item in
+            guard let o = r.object(item, "assignments[\(i)]") else { return }
+            guard let request = r.string(o, "request", "assignments[\(i)]", id: nil) else { return }
             let providers = r.strings(o, "providers", "assignments[\(i)] (\(request))", id: request, required: false) ?? []
             var room: String?
             if let v = o["room"], !v.isNull {
@@ -40,14 +40,14 @@ extension ExchangeFormat {
             }
         }
         var unscheduled: [Unscheduled] = []
-        let left = r.list(top, "unscheduled", "solution", id: nil, required: false) ?? []
-        unscheduled.reserveCapacity(left.count)
-        for (i, item) in left.enumerated() {
+        let left = r.listView(top, "unscheduled", "solution", id: nil, required: false)
+        unscheduled.reserveCapacity(left?.count ?? 0)
+        left?.forEachElement { i, item in
             if item.kind == .string, !item.string.isEmpty {
                 unscheduled.append(Unscheduled(request: item.string, reason: ""))
-                continue
+                return
             }
-            guard let o = r.object(item, "unscheduled[\(i)]"), let request = r.string(o, "request", "unscheduled[\(i)]", id: nil) else { continue }
+            guard let o = r.object(item, "unscheduled[\(i)]"), let request = r.string(o, "request", "unscheduled[\(i)]", id: nil) else { return }
             let reason = r.sharedString(o, "reason", "unscheduled[\(i)] (\(request))", id: request, required: false) ?? ""
             unscheduled.append(Unscheduled(request: request, reason: reason))
         }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Typed access to JSON fields that records every problem (with its path) instead of stopping.
 ///
 /// `null` counts as absent, as the exchange format says for optional fields. Paths are
@@ -68,9 +74,9 @@ struct FieldReader {
         let node = v.tape.nodes[v.node]
         guard !node.flag, node.end - node.start > 15 else { return string(v, path(), id: id) }
         let bytes = UnsafeBufferPointer(rebasing: v.tape.bytes[Int(node.start)..<Int(node.end)])
-        if lastShared.utf8.elementsEqual(bytes) { return lastShared }
+        if Self.equal(lastShared, bytes) { return lastShared }
         let key = Self.hash(bytes)
-        if let known = sharedStrings[key], known.utf8.elementsEqual(bytes) {
+        if let known = sharedStrings[key], Self.equal(known, bytes) {
             lastShared = known
             return known
         }
@@ -93,7 +99,7 @@ struct FieldReader {
         // A list of plain strings whose text was seen before is the same list: share its array.
         if let text = v.tape.plainStringListText(v.node) {
             let key = Self.hash(text)
-            if let known = sharedLists[key], known.text.elementsEqual(text) { return known.list }
+            if let known = sharedLists[key], known.text.withUnsafeBufferPointer({ Self.equal($0, text) }) { return known.list }
             let list = decodeStrings(v, path(), id: id)
             if let list, sharedLists.count < Self.sharedListLimit { sharedLists[key] = (Array(text), list) }
             return list
@@ -107,6 +113,17 @@ struct FieldReader {
     private var sharedLists: [UInt64: (text: [UInt8], list: [String])] = [:]
     /// Entries kept per table (lists and shared strings): a bound on memory for odd documents.
     private static let sharedListLimit = 4096
+
+    /// Whether two byte ranges are equal (`memcmp`; the generic `elementsEqual` compares byte by byte).
+    @inline(__always)
+    private static func equal(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        a.count == b.count && (a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
+    }
+
+    @inline(__always)
+    private static func equal(_ s: String, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        s.utf8.count == b.count && (s.utf8.withContiguousStorageIfAvailable { equal($0, b) } ?? s.utf8.elementsEqual(b))
+    }
 
     /// FNV-1a over the bytes.
     private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
@@ -265,6 +282,16 @@ extension FieldReader {
 
     mutating func strings(_ o: JSONView, _ key: StaticString, _ path: @autoclosure Path, id: String?, required: Bool = true) -> [String]? {
         strings(field(o, key, path(), id: id, required: required), "\(path()).\(key)", id: id)
+    }
+
+    /// The member `key` when it is a list, as a view (for iterating long lists without an array of views).
+    mutating func listView(_ o: JSONView, _ key: StaticString, _ path: @autoclosure Path, id: String?, required: Bool = true) -> JSONView? {
+        guard let v = field(o, key, path(), id: id, required: required) else { return nil }
+        guard v.kind == .array else {
+            problem("\(path()).\(key)", id: id, "expected a list, found \(v.kindName)")
+            return nil
+        }
+        return v
     }
 
     mutating func list(_ o: JSONView, _ key: StaticString, _ path: @autoclosure Path, id: String?, required: Bool = true) -> [JSONView]? {

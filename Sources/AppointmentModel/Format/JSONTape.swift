@@ -29,7 +29,10 @@ final class JSONTape {
             self.end = end
         }
 
-        var kind: Kind { Kind(rawValue: UInt8(head >> 29))! }
+        /// The kind bits hold a `Kind` by construction (only `init` writes them).
+        var kind: Kind {
+            @inline(__always) get { unsafeBitCast(UInt8(truncatingIfNeeded: head >> 29), to: Kind.self) }
+        }
         /// For strings: contains escapes. For numbers: has a fraction or exponent.
         var flag: Bool { head & (1 << 28) != 0 }
         /// Strings and numbers: start of the byte range (strings without their quotes).
@@ -420,7 +423,9 @@ struct JSONView {
     let tape: JSONTape.Document
     let node: Int
 
-    var kind: JSONTape.Kind { tape.nodes[node].kind }
+    var kind: JSONTape.Kind {
+        @inline(__always) get { tape.nodes[node].kind }
+    }
     var isNull: Bool { kind == .null }
 
     /// The next sibling's node index.

@@ -14,27 +14,41 @@ public struct IDTable: Sendable {
 
     /// Maps `ids[i]` to `i` (first occurrence wins).
     public init(_ ids: [String]) {
-        var capacity = 16
-        while capacity < ids.count * 2 { capacity <<= 1 }
-        slots = [Int32](repeating: -1, count: capacity)
-        mask = capacity - 1
-        keys.reserveCapacity(ids.count)
-        values.reserveCapacity(ids.count)
-        for (i, id) in ids.enumerated() { _ = insert(id, Int32(i)) }
+        self.init(capacityFor: ids.count)
+        for (i, id) in ids.enumerated() { insert(id, Int32(i)) }
     }
 
-    /// Adds `id → value` unless `id` is present; returns whether it was added.
+    /// The table of `ids` and, for each position, where its id first occurs (`first[i] == i`
+    /// exactly for first occurrences): one hash per id instead of a build and a lookup.
+    static func withFirstOccurrences(_ ids: [String]) -> (table: IDTable, first: [Int]) {
+        var table = IDTable(capacityFor: ids.count)
+        var first = [Int](repeating: 0, count: ids.count)
+        for (i, id) in ids.enumerated() { first[i] = Int(table.insert(id, Int32(i))) }
+        return (table, first)
+    }
+
+    private init(capacityFor count: Int) {
+        var capacity = 16
+        while capacity < count * 2 { capacity <<= 1 }
+        slots = [Int32](repeating: -1, count: capacity)
+        mask = capacity - 1
+        keys.reserveCapacity(count)
+        values.reserveCapacity(count)
+    }
+
+    /// Adds `id → value` unless `id` is present; returns the value `id` maps to afterwards.
     @discardableResult
-    mutating func insert(_ id: String, _ value: Int32) -> Bool {
+    mutating func insert(_ id: String, _ value: Int32) -> Int32 {
         var slot = Self.hash(id) & mask
         while slots[slot] >= 0 {
-            if keys[Int(slots[slot])] == id { return false }
+            let k = Int(slots[slot])
+            if keys[k] == id { return values[k] }
             slot = (slot + 1) & mask
         }
         slots[slot] = Int32(keys.count)
         keys.append(id)
         values.append(value)
-        return true
+        return value
     }
 
     /// The number of distinct ids.

@@ -59,11 +59,9 @@ public struct InstanceIndex: Sendable {
         provider = IDTable(instance.providers.map(\.id))
         type = IDTable(instance.appointmentTypes.map(\.id))
         let requests = instance.requests
-        let requestIndex = IDTable(requests.map(\.id))
-        var isFirst = [Bool](repeating: false, count: requests.count)
-        for i in requests.indices where requestIndex[requests[i].id] == i { isFirst[i] = true }
+        let (requestIndex, firstWithID) = IDTable.withFirstOccurrences(requests.map(\.id))
         request = requestIndex
-        isFirstRequest = isFirst
+        isFirstRequest = firstWithID.indices.map { firstWithID[$0] == $0 }
         sessions = instance.providers.map(\.sessions)
         sortedShifts = instance.providers.map { p in
             p.shifts.enumerated().map { (span: $1.span, location: $1.location, index: $0) }
@@ -93,7 +91,7 @@ public struct InstanceIndex: Sendable {
         poolByKindAndLocation = pools
         var groups: [String: [Int]] = [:]
         var order: [String] = []
-        for i in requests.indices where request[requests[i].id] == i {
+        for i in requests.indices where isFirstRequest[i] {
             guard let g = requests[i].group else { continue }
             if groups[g.id] == nil { order.append(g.id) }
             groups[g.id, default: []].append(i)
@@ -103,13 +101,13 @@ public struct InstanceIndex: Sendable {
         let typeIndex = type
         requestType = requests.map { typeIndex[$0.type] }
         // The table maps each patient id to its first request; number patients in that order.
-        let firstOf = IDTable(requests.map(\.patient))
+        let (patients, firstOf) = IDTable.withFirstOccurrences(requests.map(\.patient))
         var number = [Int](repeating: -1, count: requests.count)
         var first: [Int] = []
-        first.reserveCapacity(firstOf.count)
+        first.reserveCapacity(patients.count)
         var patient = [Int](repeating: 0, count: requests.count)
         for i in requests.indices {
-            let f = firstOf[requests[i].patient]!
+            let f = firstOf[i]
             if number[f] < 0 {
                 number[f] = first.count
                 first.append(f)

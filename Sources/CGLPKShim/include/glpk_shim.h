@@ -86,6 +86,8 @@ int aog_solve(const aog_model *m, aog_solve_args *args);
 
 /* Asks a running aog_solve to stop at its next check (within ~100 ms). Any thread. */
 void aog_request_cancel(aog_solve_args *args);
+/* Whether a cancellation was requested (thread-safe). */
+int aog_cancel_requested(const aog_solve_args *args);
 
 /* Writes `m` as CPLEX LP (format 0) or free MPS (format 1). Returns 0 on success; otherwise
  * fills `message`. */
