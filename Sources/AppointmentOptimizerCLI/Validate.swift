@@ -1,6 +1,7 @@
 import AppointmentOptimizer
 import ArgumentParser
 import Foundation
+import Synchronization
 
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -35,26 +36,41 @@ struct Validate: ParsableCommand {
         }
         lap("read instance")
         let index = InstanceIndex(model)
-        // With a solution, the solution's own validation replaces the existing-bookings check.
-        let issues = InstanceChecker.check(index, existingBookings: solution == nil)
-        lap("check instance")
-        let errors = issues.filter { $0.severity == .error }
         guard let solution else {
+            let issues = InstanceChecker.check(index, existingBookings: true)
+            lap("check instance")
             emit(json ? Report.instanceJSON(model, issues) : Report.instanceText(model, issues))
-            throw errors.isEmpty ? Outcome.valid : Outcome.invalid
+            throw issues.contains { $0.severity == .error } ? Outcome.invalid : Outcome.valid
         }
+        // The instance is checked on a second thread while the solution is read and validated;
+        // the validation counts only when the check finds no error. (With a solution, the
+        // solution's own validation replaces the existing-bookings check.)
+        let checked = DispatchGroup()
+        let issues = Mutex<[InstanceIssue]>([])
+        DispatchQueue.global().async(group: checked) {
+            let found = InstanceChecker.check(index, existingBookings: false)
+            issues.withLock { $0 = found }
+        }
+        let validated: Result<ValidationReport, FormatError>
+        do {
+            let parsed = try ExchangeFormat.readSolution(contentsOf: URL(fileURLWithPath: solution), for: model)
+            lap("read solution")
+            validated = .success(ScheduleValidator(index).validate(parsed))
+            lap("validate and price")
+        } catch {
+            validated = .failure(error)
+        }
+        checked.wait()
+        lap("check instance (the rest of it)")
+        let errors = issues.withLock { $0 }.filter { $0.severity == .error }
         guard errors.isEmpty else {
             throw fail(FormatError(document: "instance", issues: errors), note: "the instance is invalid; run `validate \(instance)` for details")
         }
-        let parsed: Solution
-        do {
-            parsed = try ExchangeFormat.readSolution(contentsOf: URL(fileURLWithPath: solution), for: model)
-        } catch {
-            throw fail(error)
+        let report: ValidationReport
+        switch validated {
+        case .success(let r): report = r
+        case .failure(let error): throw fail(error)
         }
-        lap("read solution")
-        let report = ScheduleValidator(index).validate(parsed)
-        lap("validate and price")
         emit(json ? Report.solutionJSON(model, report) : Report.solutionText(model, report))
         throw report.isValid ? Outcome.valid : Outcome.invalid
     }

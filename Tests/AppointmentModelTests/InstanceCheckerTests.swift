@@ -9,10 +9,17 @@ import TestSupport
         try ExchangeFormat.readInstance(contentsOf: SharedFiles.sample("riverside-clinic"))
     }
 
+    /// The errors of the sample clinic after `change`. The CLI validates a solution while the
+    /// instance is checked, so every broken instance here is also validated with its existing
+    /// bookings: the validator must answer (a trap would end the test run), and only a clean
+    /// instance may count as valid.
     private func errors(_ change: (inout Instance) -> Void) throws -> [String] {
         var instance = try Self.clinic()
         change(&instance)
-        return InstanceChecker.errors(in: instance).map(\.description)
+        let errors = InstanceChecker.errors(in: instance).map(\.description)
+        let report = ScheduleValidator(instance).validate(.baseline(of: instance))
+        #expect(report.cost.total.isFinite || !report.isValid)
+        return errors
     }
 
     @Test func theSampleClinicIsClean() throws {

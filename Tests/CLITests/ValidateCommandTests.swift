@@ -55,6 +55,19 @@ import TestSupport
         #expect(out.stdout.contains("rooms[1] (RIV-EX2).location: unknown location \"MOON\""))
     }
 
+    /// With a solution, the instance is checked while the solution is validated; an instance
+    /// error still wins: exit 2, the problem named, no verdict on the solution.
+    @Test func aSolutionAgainstAnInvalidInstanceExitsTwo() throws {
+        var model = try ExchangeFormat.readInstance(contentsOf: SharedFiles.sample("riverside-clinic"))
+        let solution = try temp(ExchangeFormat.write(Solution.baseline(of: model), for: model))
+        model.requests[3].type = "x-ray"
+        let out = try CommandRunner.run(["validate", try temp(ExchangeFormat.write(model)).path, solution.path])
+        #expect(out.status == 2)
+        #expect(out.stderr.contains("requests[3] (RQ-04).type: unknown appointment type \"x-ray\""))
+        #expect(out.stderr.contains("the instance is invalid"))
+        #expect(!out.stdout.contains("VALID"))
+    }
+
     @Test(arguments: ["{\"format\": ", "[]", "{\"format\": \"clinic-schedule/1\"}"])
     func unreadableInputExitsTwo(text: String) throws {
         let out = try CommandRunner.run(["validate", try temp(text).path, "--json"])
