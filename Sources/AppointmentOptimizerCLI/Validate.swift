@@ -36,6 +36,7 @@ struct Validate: ParsableCommand {
         }
         lap("read instance")
         let index = InstanceIndex(model)
+        lap("index instance")
         guard let solution else {
             let issues = InstanceChecker.check(index, existingBookings: true)
             lap("check instance")
