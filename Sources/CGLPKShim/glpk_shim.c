@@ -305,38 +305,34 @@ int aog_solve(const aog_model *m, aog_solve_args *a) {
             iocp.cb_func = on_tree;
             /* GLPK's presolve and the LP of the presolved problem call no callback: do not start
              * them when the solve is already to stop. */
+            int found = 0;
             if (should_stop(&s)) {
                 a->status = s.stopped_by_deadline ? AOG_TIME_LIMIT : AOG_CANCELLED;
-                a->bound = s.bound;
-                a->has_bound = 1;
-                glp_delete_prob(P);
-                free(s.warm);
-                finish(previous);
-                return a->status;
-            }
-            iocp.cb_info = &s;
-            int ret = glp_intopt(P, &iocp);
-            a->glpk_return = ret;
-            a->lp_iterations = glp_get_it_cnt(P);
-            int mip = glp_mip_status(P);
-            int found = (mip == GLP_OPT || mip == GLP_FEAS);
-            if (found) copy_values(P, m, a, 1);
-            switch (ret) {
-            case 0:
-                if (mip == GLP_OPT) a->status = AOG_OPTIMAL;
-                else if (mip == GLP_NOFEAS) a->status = AOG_INFEASIBLE;
-                else a->status = AOG_SOLVER_FAILED;
-                break;
-            case GLP_ENOPFS: a->status = AOG_INFEASIBLE; break;
-            case GLP_ENODFS: a->status = AOG_UNBOUNDED; break;
-            case GLP_ETMLIM: a->status = AOG_TIME_LIMIT; break;
-            case GLP_EMIPGAP: a->status = AOG_GAP_REACHED; break;
-            case GLP_ESTOP:
-                a->status = s.stopped_by_deadline ? AOG_TIME_LIMIT : s.stopped_by_node_limit ? AOG_NODE_LIMIT : AOG_CANCELLED;
-                break;
-            default:
-                a->status = AOG_SOLVER_FAILED;
-                copy_message(a->message, sizeof a->message, g.last_output);
+            } else {
+                iocp.cb_info = &s;
+                int ret = glp_intopt(P, &iocp);
+                a->glpk_return = ret;
+                a->lp_iterations = glp_get_it_cnt(P);
+                int mip = glp_mip_status(P);
+                found = (mip == GLP_OPT || mip == GLP_FEAS);
+                if (found) copy_values(P, m, a, 1);
+                switch (ret) {
+                case 0:
+                    if (mip == GLP_OPT) a->status = AOG_OPTIMAL;
+                    else if (mip == GLP_NOFEAS) a->status = AOG_INFEASIBLE;
+                    else a->status = AOG_SOLVER_FAILED;
+                    break;
+                case GLP_ENOPFS: a->status = AOG_INFEASIBLE; break;
+                case GLP_ENODFS: a->status = AOG_UNBOUNDED; break;
+                case GLP_ETMLIM: a->status = AOG_TIME_LIMIT; break;
+                case GLP_EMIPGAP: a->status = AOG_GAP_REACHED; break;
+                case GLP_ESTOP:
+                    a->status = s.stopped_by_deadline ? AOG_TIME_LIMIT : s.stopped_by_node_limit ? AOG_NODE_LIMIT : AOG_CANCELLED;
+                    break;
+                default:
+                    a->status = AOG_SOLVER_FAILED;
+                    copy_message(a->message, sizeof a->message, g.last_output);
+                }
             }
             if (a->status == AOG_OPTIMAL && found) {
                 a->bound = a->objective;
