@@ -295,7 +295,7 @@ extension FieldReader {
     }
 
     mutating func list(_ o: JSONView, _ key: StaticString, _ path: @autoclosure Path, id: String?, required: Bool = true) -> [JSONView]? {
-        list(field(o, key, path(), id: id, required: required), "\(path()).\(key)", id: id)
+        listView(o, key, path(), id: id, required: required)?.elements
     }
 
     mutating func number(_ o: JSONView, _ key: StaticString, _ path: @autoclosure Path, id: String?, required: Bool = true) -> Double? {
