@@ -403,7 +403,11 @@ public struct BatchOptimizer: Sendable {
         var widenings = 0
         var turn = 0
         var repairedAt = -1  // improvements when the last greedy repair ran
-        while ContinuousClock.now < deadline, search.neighbourhoods < parameters.maxNeighbourhoods ?? .max,
+        // The longest building of a batch and applying of its results seen so far: a round is
+        // started only when they fit before the deadline, and its solves end in time for the
+        // applying (in a debug build on a loaded machine they take tenths of a second).
+        var buildTime = Duration.zero, applyTime = Duration.zero
+        while deadline - .now > buildTime + applyTime, search.neighbourhoods < parameters.maxNeighbourhoods ?? .max,
               !search.cancellation.isCancelled, !(stop?.isCancelled ?? false) {
             // After a round of the kinds that changed the schedule, waiting requests may fit as they are.
             if turn % kinds.count == 0, search.improvements != repairedAt {
@@ -442,6 +446,7 @@ public struct BatchOptimizer: Sendable {
             case .day, .twoDays: freeLimit * 2
             }
             var batch: [(free: [Int], sub: Subproblem)] = []
+            let building = ContinuousClock.now
             var tried = 0
             while batch.count < parameters.parallelNeighbourhoods, tried < lists[f].count, stale[f] < lists[f].count {
                 let hood = lists[f][cursor[f] % lists[f].count]
@@ -459,7 +464,8 @@ public struct BatchOptimizer: Sendable {
             }
             guard !batch.isEmpty else { continue }
             search.neighbourhoods += batch.count
-            let remaining = deadline - .now
+            buildTime = max(buildTime, .now - building)
+            let remaining = deadline - .now - applyTime
             guard remaining > .milliseconds(50) else { break }
             // Narrow neighbourhoods are many and small: a shorter limit each.
             let perHood = kind == .window || kind == .providers ? parameters.neighbourhoodTimeLimit / 2 : parameters.neighbourhoodTimeLimit
@@ -468,6 +474,8 @@ public struct BatchOptimizer: Sendable {
             let solveLimit = parameters.nodeLimit == nil ? min(perHood, remaining) : remaining
             let results = Self.solveConcurrently(batch.map(\.sub), solver: solver, limit: solveLimit,
                                                  nodeLimit: parameters.nodeLimit, cancellation: search.cancellation)
+            let applying = ContinuousClock.now
+            defer { applyTime = max(applyTime, .now - applying) }
             for ((free, sub), result) in zip(batch, results) {
                 var kept = false
                 if let result, let values = result.values, let objective = result.objective, objective < sub.warmObjective - 1e-6 {
