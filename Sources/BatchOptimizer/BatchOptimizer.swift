@@ -380,12 +380,20 @@ public struct BatchOptimizer: Sendable {
         return search.bound
     }
 
-    /// Large-neighbourhood search until `deadline`: the kinds of neighbourhood take turns (two
-    /// neighbourhoods of one kind solved at a time, one per core); a kind whose whole list went
-    /// by without an improvement rests; when all rest, the candidates widen, twice; then the
-    /// schedule is a local optimum for every neighbourhood, and the search starts again with new
-    /// ones (shifted windows, other provider groups), a new set each time, until the deadline or
-    /// until a whole set (every kind, both widenings) brings no improvement: then it ends early.
+    /// Large-neighbourhood search until `deadline`: the kinds of neighbourhood take turns; a kind
+    /// whose whole list went by without an improvement rests; when all rest, the candidates widen,
+    /// twice; then the schedule is a local optimum for every neighbourhood, and the search starts
+    /// again with new ones (shifted windows, other provider groups), a new set each time, until the
+    /// deadline or until a whole set (every kind, both widenings) brings no improvement: then it
+    /// ends early.
+    ///
+    /// `parallelNeighbourhoods` models are solved at a time, each on a thread of its own. A run
+    /// bounded by time keeps every thread busy: as soon as one solve ends, its answer is applied
+    /// and the next neighbourhood, built on the schedule as it is then, takes the thread. A
+    /// budgeted run (`nodeLimit`) waits for the whole batch and applies its answers in the order
+    /// the neighbourhoods were built, so that the same seed gives the same schedule. Either way an
+    /// answer is kept only when the whole schedule stays valid and gets cheaper
+    /// (``Search/keep(_:)``), whatever the other thread changed since its model was built.
     ///
     /// - Parameter stop: ends the search early when cancelled (the whole model proved its optimum).
     func searchNeighbourhoods(_ search: inout Search, parameters: OptimizerParameters, until deadline: ContinuousClock.Instant,
@@ -403,108 +411,169 @@ public struct BatchOptimizer: Sendable {
         var widenings = 0
         var turn = 0
         var repairedAt = -1  // improvements when the last greedy repair ran
-        // The longest building of a batch and applying of its results seen so far: a round is
-        // started only when they fit before the deadline, and its solves end in time for the
-        // applying (in a debug build on a loaded machine they take tenths of a second).
+        // The longest building of a model and applying of an answer seen so far: a model is built
+        // only when both fit before the deadline, and its solve ends in time for the applying (in
+        // a debug build on a loaded machine they take tenths of a second).
         var buildTime = Duration.zero, applyTime = Duration.zero
-        while deadline - .now > buildTime + applyTime, search.neighbourhoods < parameters.maxNeighbourhoods ?? .max,
-              !search.cancellation.isCancelled, !(stop?.isCancelled ?? false) {
-            // After a round of the kinds that changed the schedule, waiting requests may fit as they are.
-            if turn % kinds.count == 0, search.improvements != repairedAt {
-                _ = insertWaiting(&search, until: deadline)
-                repairedAt = search.improvements
-            }
-            let active = kinds.indices.filter { !lists[$0].isEmpty && stale[$0] < lists[$0].count }
-            if active.isEmpty {
-                stale = stale.map { _ in 0 }
-                if widenings < 2 {
-                    widenings += 1
-                    candidates *= 2
-                    freeLimit = freeLimit * 3 / 2
-                } else {
-                    // A local optimum for every neighbourhood: start again from it with new ones
-                    // (windows shifted, providers grouped anew) and the first limits.
-                    // The run ends early only when a whole set brought nothing.
-                    guard search.improvements > improvementsAtEpoch else { break }
-                    improvementsAtEpoch = search.improvements
-                    epoch += 1
-                    lists = kinds.map { Neighbourhood.all($0, index: index, seed: parameters.seed, epoch: epoch) }
-                    cursor = cursor.map { _ in 0 }
-                    widenings = 0
-                    candidates = parameters.candidatesPerRequest
-                    freeLimit = parameters.maxFreeRequests
+        let budgeted = parameters.nodeLimit != nil
+        let threads = max(1, parameters.parallelNeighbourhoods)
+        var inFlight: [Int: Job] = [:]
+        var built = 0
+        let finished = Completions()
+
+        func searching() -> Bool {
+            deadline - .now > buildTime + applyTime && search.neighbourhoods < parameters.maxNeighbourhoods ?? .max
+                && !search.cancellation.isCancelled && !(stop?.isCancelled ?? false)
+        }
+
+        /// The next neighbourhood's model, built on the current schedule; nil when the search is
+        /// over, or when every neighbourhood tried frees requests that a solve in flight holds.
+        func next() -> Job? {
+            var attempts = 0
+            let patience = lists.reduce(kinds.count) { $0 + $1.count }
+            while searching(), attempts < patience {
+                attempts += 1
+                // After a round of the kinds that changed the schedule, waiting requests may fit as they are.
+                if turn % kinds.count == 0, search.improvements != repairedAt {
+                    _ = insertWaiting(&search, until: deadline)
+                    repairedAt = search.improvements
                 }
-                continue
-            }
-            let f = active[turn % active.count]
-            turn += 1
-            let kind = kinds[f]
-            // Wider kinds free more requests.
-            let limit = switch kind {
-            case .window, .providers: freeLimit / 2
-            case .locationDay: freeLimit
-            case .day, .twoDays: freeLimit * 2
-            }
-            var batch: [(free: [Int], sub: Subproblem)] = []
-            let building = ContinuousClock.now
-            var tried = 0
-            while batch.count < parameters.parallelNeighbourhoods, tried < lists[f].count, stale[f] < lists[f].count {
+                let active = kinds.indices.filter { !lists[$0].isEmpty && stale[$0] < lists[$0].count }
+                if active.isEmpty {
+                    guard inFlight.isEmpty else { return nil }  // their answers may still change the schedule
+                    stale = stale.map { _ in 0 }
+                    if widenings < 2 {
+                        widenings += 1
+                        candidates *= 2
+                        freeLimit = freeLimit * 3 / 2
+                    } else {
+                        // A local optimum for every neighbourhood: start again from it with new ones
+                        // (windows shifted, providers grouped anew) and the first limits.
+                        // The run ends early only when a whole set brought nothing.
+                        guard search.improvements > improvementsAtEpoch else { return nil }
+                        improvementsAtEpoch = search.improvements
+                        epoch += 1
+                        lists = kinds.map { Neighbourhood.all($0, index: index, seed: parameters.seed, epoch: epoch) }
+                        cursor = cursor.map { _ in 0 }
+                        widenings = 0
+                        candidates = parameters.candidatesPerRequest
+                        freeLimit = parameters.maxFreeRequests
+                    }
+                    continue
+                }
+                let f = active[turn % active.count]
+                turn += 1
+                let kind = kinds[f]
+                // Wider kinds free more requests.
+                let limit = switch kind {
+                case .window, .providers: freeLimit / 2
+                case .locationDay: freeLimit
+                case .day, .twoDays: freeLimit * 2
+                }
+                let building = ContinuousClock.now
                 let hood = lists[f][cursor[f] % lists[f].count]
                 cursor[f] += 1
-                tried += 1
                 // Every other neighbourhood puts the waiting requests first (see `freeRequests`).
                 let free = hood.freeRequests(engine: search.engine, limit: limit, unplaceable: unplaceable,
                                              waitingShare: cursor[f] % 2 == 0 ? 0 : 0.5)
-                if !free.isEmpty,
-                   let sub = Subproblem.build(state: search.engine, free: free, candidatesPerRequest: candidates, focus: hood) {
-                    batch.append((free, sub))
-                } else {
+                // Two solves at once never free the same request.
+                if inFlight.values.contains(where: { !$0.freeSet.isDisjoint(with: free) }) { continue }
+                guard !free.isEmpty,
+                      let sub = Subproblem.build(state: search.engine, free: free, candidatesPerRequest: candidates, focus: hood) else {
                     stale[f] += 1
+                    continue
                 }
+                buildTime = max(buildTime, .now - building)
+                built += 1
+                return Job(id: built, f: f, kind: kind, free: free, freeSet: Set(free), sub: sub)
             }
-            guard !batch.isEmpty else { continue }
-            search.neighbourhoods += batch.count
-            buildTime = max(buildTime, .now - building)
-            let remaining = deadline - .now - applyTime
-            guard remaining > .milliseconds(50) else { break }
+            return nil
+        }
+
+        func launch(_ job: Job) {
+            search.neighbourhoods += 1
             // Narrow neighbourhoods are many and small: a shorter limit each.
-            let perHood = kind == .window || kind == .providers ? parameters.neighbourhoodTimeLimit / 2 : parameters.neighbourhoodTimeLimit
-            // A budgeted run (node limits) is not cut by the neighbourhood's time limit, which
-            // would make it depend on the machine's speed and load.
-            let solveLimit = parameters.nodeLimit == nil ? min(perHood, remaining) : remaining
-            let results = Self.solveConcurrently(batch.map(\.sub), solver: solver, limit: solveLimit,
-                                                 nodeLimit: parameters.nodeLimit, cancellation: search.cancellation)
-            let applying = ContinuousClock.now
-            defer { applyTime = max(applyTime, .now - applying) }
-            for ((free, sub), result) in zip(batch, results) {
-                var kept = false
-                if let result, let values = result.values, let objective = result.objective, objective < sub.warmObjective - 1e-6 {
-                    kept = search.apply(sub, values: values)
+            let perHood = job.kind == .window || job.kind == .providers ? parameters.neighbourhoodTimeLimit / 2
+                : parameters.neighbourhoodTimeLimit
+            let remaining = max(deadline - .now - applyTime, .milliseconds(1))
+            // A budgeted run is not cut by the neighbourhood's time limit, which would make it
+            // depend on the machine's speed and load.
+            let solveParameters = SolveParameters(timeLimit: budgeted ? remaining : min(perHood, remaining),
+                                                  warmStart: job.sub.warmStart, nodeLimit: parameters.nodeLimit)
+            let model = job.sub.model, solver = self.solver, cancellation = search.cancellation, id = job.id
+            inFlight[id] = job
+            DispatchQueue.global().async {
+                let result = cancellation.whileSolving { token in
+                    try? solver.solveSynchronously(model, parameters: solveParameters, cancellation: token)
                 }
-                stale[f] = kept ? 0 : stale[f] + 1
-                logger.debug("neighbourhood solved", metadata: [
-                    "kind": "\(kind)", "free": "\(free.count)", "variables": "\(sub.model.variables.count)",
-                    "rows": "\(sub.model.constraints.count)", "start": "\(sub.warmObjective)",
-                    "objective": "\(result?.objective.map { "\($0)" } ?? "none")",
-                    "termination": "\(result.map { "\($0.termination)" } ?? "error")", "kept": "\(kept)",
-                ])
+                finished.push(id, result)
+            }
+        }
+
+        func apply(_ id: Int, _ result: SolveResult?) {
+            guard let job = inFlight.removeValue(forKey: id) else { return }
+            let applying = ContinuousClock.now
+            var kept = false
+            if let result, let values = result.values, let objective = result.objective, objective < job.sub.warmObjective - 1e-6 {
+                kept = search.apply(job.sub, values: values)
+            }
+            stale[job.f] = kept ? 0 : stale[job.f] + 1
+            applyTime = max(applyTime, .now - applying)
+            logger.debug("neighbourhood solved", metadata: [
+                "kind": "\(job.kind)", "free": "\(job.free.count)", "variables": "\(job.sub.model.variables.count)",
+                "rows": "\(job.sub.model.constraints.count)", "start": "\(job.sub.warmObjective)",
+                "objective": "\(result?.objective.map { "\($0)" } ?? "none")",
+                "termination": "\(result.map { "\($0.termination)" } ?? "error")", "kept": "\(kept)",
+            ])
+        }
+
+        while true {
+            while inFlight.count < threads, deadline - .now - applyTime > .milliseconds(50), let job = next() {
+                launch(job)
+            }
+            guard !inFlight.isEmpty else { break }
+            if budgeted {
+                // The whole batch, in the order it was built.
+                var answers: [(Int, SolveResult?)] = []
+                for _ in inFlight { answers.append(finished.wait()) }
+                for (id, result) in answers.sorted(by: { $0.0 < $1.0 }) { apply(id, result) }
+            } else {
+                let (id, result) = finished.wait()
+                apply(id, result)
             }
         }
     }
 
-    /// Solves each model on a thread of its own (GLPK keeps its state per thread) and waits for all.
-    static func solveConcurrently(_ subs: [Subproblem], solver: GLPKSolver, limit: Duration, nodeLimit: Int?,
-                                  cancellation: OptimizerCancellation) -> [SolveResult?] {
-        let results = ResultSlots(count: subs.count)
-        let models = subs.map { ($0.model, $0.warmStart) }
-        DispatchQueue.concurrentPerform(iterations: models.count) { i in
-            let parameters = SolveParameters(timeLimit: limit, warmStart: models[i].1, nodeLimit: nodeLimit)
-            let result = cancellation.whileSolving { token in
-                try? solver.solveSynchronously(models[i].0, parameters: parameters, cancellation: token)
-            }
-            results.set(i, result)
+    /// A neighbourhood's model on its way through a solve.
+    struct Job {
+        var id: Int
+        var f: Int
+        var kind: Neighbourhood.Kind
+        var free: [Int]
+        var freeSet: Set<Int>
+        var sub: Subproblem
+    }
+
+    /// Answers of solves running on other threads, in the order they end.
+    final class Completions: @unchecked Sendable {
+        private let lock = NSLock()
+        private var answers: [(Int, SolveResult?)] = []
+        private let signal = DispatchSemaphore(value: 0)
+
+        func push(_ id: Int, _ result: SolveResult?) {
+            lock.lock()
+            answers.append((id, result))
+            lock.unlock()
+            signal.signal()
         }
-        return results.all
+
+        /// Blocks until an answer is there.
+        func wait() -> (Int, SolveResult?) {
+            signal.wait()
+            lock.lock()
+            defer { lock.unlock() }
+            return answers.removeFirst()
+        }
     }
 
     /// Results written by concurrent solves.
