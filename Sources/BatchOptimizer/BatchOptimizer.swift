@@ -477,7 +477,7 @@ public struct BatchOptimizer: Sendable {
                 let free = hood.freeRequests(engine: search.engine, limit: limit, unplaceable: unplaceable,
                                              waitingShare: cursor[f] % 2 == 0 ? 0 : 0.5)
                 // Two solves at once never free the same request.
-                if inFlight.values.contains(where: { !$0.freeSet.isDisjoint(with: free) }) { continue }
+                if inFlight.values.contains(where: { !$0.free.isDisjoint(with: free) }) { continue }
                 guard !free.isEmpty,
                       let sub = Subproblem.build(state: search.engine, free: free, candidatesPerRequest: candidates, focus: hood) else {
                     stale[f] += 1
@@ -485,7 +485,7 @@ public struct BatchOptimizer: Sendable {
                 }
                 buildTime = max(buildTime, .now - building)
                 built += 1
-                return Job(id: built, f: f, kind: kind, free: free, freeSet: Set(free), sub: sub)
+                return Job(id: built, f: f, kind: kind, free: Set(free), sub: sub)
             }
             return nil
         }
@@ -546,11 +546,13 @@ public struct BatchOptimizer: Sendable {
 
     /// A neighbourhood's model on its way through a solve.
     struct Job {
+        /// The order in which the models were built (a budgeted run applies answers in it).
         var id: Int
+        /// The position of `kind` in the turn, whose staleness the answer updates.
         var f: Int
         var kind: Neighbourhood.Kind
-        var free: [Int]
-        var freeSet: Set<Int>
+        /// The requests the model may move; no other solve in flight holds any of them.
+        var free: Set<Int>
         var sub: Subproblem
     }
 
