@@ -476,8 +476,14 @@ public struct BatchOptimizer: Sendable {
                 // Every other neighbourhood puts the waiting requests first (see `freeRequests`).
                 let free = hood.freeRequests(engine: search.engine, limit: limit, unplaceable: unplaceable,
                                              waitingShare: cursor[f] % 2 == 0 ? 0 : 0.5)
-                // Two solves at once never free the same request.
-                if inFlight.values.contains(where: { !$0.free.isDisjoint(with: free) }) { continue }
+                // Two solves at once never free the same request: this neighbourhood waits for
+                // the solve in flight (skipping it would starve the wide kinds, which overlap
+                // every narrow one of their day).
+                if inFlight.values.contains(where: { !$0.free.isDisjoint(with: free) }) {
+                    cursor[f] -= 1
+                    turn -= 1
+                    return nil
+                }
                 guard !free.isEmpty,
                       let sub = Subproblem.build(state: search.engine, free: free, candidatesPerRequest: candidates, focus: hood) else {
                     stale[f] += 1
