@@ -193,7 +193,9 @@ public struct BatchOptimizer: Sendable {
                 }
                 if !proven {
                     let searchEnd = budgeted ? deadline : .now + (deadline - .now) * Self.searchShareBeforeTwins
-                    searchNeighbourhoods(&search, parameters: parameters, until: searchEnd)
+                    // A one-model instance is small: its neighbourhoods overlap most of the time,
+                    // and waiting would leave a thread idle for most of this short search.
+                    searchNeighbourhoods(&search, parameters: parameters, until: searchEnd, overlapping: true)
                     let rest = deadline - .now
                     let twins = OptimizerCancellation()
                     let slots = ResultSlots(count: 2)
@@ -395,9 +397,13 @@ public struct BatchOptimizer: Sendable {
     /// answer is kept only when the whole schedule stays valid and gets cheaper
     /// (``Search/keep(_:)``), whatever the other thread changed since its model was built.
     ///
-    /// - Parameter stop: ends the search early when cancelled (the whole model proved its optimum).
+    /// - Parameters:
+    ///   - stop: ends the search early when cancelled (the whole model proved its optimum).
+    ///   - overlapping: two solves in flight may free the same requests (the second answer applied
+    ///     then often fails to fit and is dropped); otherwise a neighbourhood that overlaps the
+    ///     solve in flight waits for it.
     func searchNeighbourhoods(_ search: inout Search, parameters: OptimizerParameters, until deadline: ContinuousClock.Instant,
-                              stop: OptimizerCancellation? = nil) {
+                              stop: OptimizerCancellation? = nil, overlapping: Bool = false) {
         let index = search.index
         let kinds = Neighbourhood.Kind.allCases
         var epoch = 0
@@ -479,7 +485,7 @@ public struct BatchOptimizer: Sendable {
                 // Two solves at once never free the same request: this neighbourhood waits for
                 // the solve in flight (skipping it would starve the wide kinds, which overlap
                 // every narrow one of their day).
-                if inFlight.values.contains(where: { !$0.free.isDisjoint(with: free) }) {
+                if !overlapping, inFlight.values.contains(where: { !$0.free.isDisjoint(with: free) }) {
                     cursor[f] -= 1
                     turn -= 1
                     return nil
@@ -557,7 +563,8 @@ public struct BatchOptimizer: Sendable {
         /// The position of `kind` in the turn, whose staleness the answer updates.
         var f: Int
         var kind: Neighbourhood.Kind
-        /// The requests the model may move; no other solve in flight holds any of them.
+        /// The requests the model may move; no other solve in flight holds any of them unless the
+        /// search allows overlapping.
         var free: Set<Int>
         var sub: Subproblem
     }
