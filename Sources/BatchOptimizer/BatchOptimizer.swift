@@ -433,7 +433,8 @@ public struct BatchOptimizer: Sendable {
         }
 
         /// The next neighbourhood's model, built on the current schedule; nil when the search is
-        /// over, or when every neighbourhood tried frees requests that a solve in flight holds.
+        /// over, or (unless `overlapping`) when the next one frees a request that a solve in flight
+        /// holds: it is tried again once that solve is applied.
         func next() -> Job? {
             var attempts = 0
             let patience = lists.reduce(kinds.count) { $0 + $1.count }
@@ -482,9 +483,9 @@ public struct BatchOptimizer: Sendable {
                 // Every other neighbourhood puts the waiting requests first (see `freeRequests`).
                 let free = hood.freeRequests(engine: search.engine, limit: limit, unplaceable: unplaceable,
                                              waitingShare: cursor[f] % 2 == 0 ? 0 : 0.5)
-                // Two solves at once never free the same request: this neighbourhood waits for
-                // the solve in flight (skipping it would starve the wide kinds, which overlap
-                // every narrow one of their day).
+                // Unless overlapping is allowed, two solves at once never free the same request:
+                // this neighbourhood waits for the solve in flight (skipping it would starve the
+                // wide kinds, which overlap every narrow one of their day).
                 if !overlapping, inFlight.values.contains(where: { !$0.free.isDisjoint(with: free) }) {
                     cursor[f] -= 1
                     turn -= 1
