@@ -436,10 +436,7 @@ public struct BatchOptimizer: Sendable {
         /// over, or (unless `overlapping`) when the next one frees a request that a solve in flight
         /// holds: it is tried again once that solve is applied.
         func next() -> Job? {
-            var attempts = 0
-            let patience = lists.reduce(kinds.count) { $0 + $1.count }
-            while searching(), attempts < patience {
-                attempts += 1
+            while searching() {
                 // After a round of the kinds that changed the schedule, waiting requests may fit as they are.
                 if turn % kinds.count == 0, search.improvements != repairedAt {
                     _ = insertWaiting(&search, until: deadline)
