@@ -1,0 +1,165 @@
+import AppointmentModel
+import Foundation
+import MIPModel
+@_spi(Optimizer) import RealTimeBooking
+
+// Small instances: every movable request and every feasible placement in one model, solved to a
+// proof or a bound beside or after the neighbourhood search.
+extension BatchOptimizer {
+    /// Whole models up to this many variables are solved twice at once (with and without cuts)
+    /// instead of beside the neighbourhood search: small-01's has 6,156.
+    static let twinSolveVariableLimit = 20_000
+    /// The part of the time the neighbourhood search gets before the twin solves (measured on
+    /// small-01..03: 0.1 keeps small-02's proof inside 60 s, 0.3 loses it).
+    static let searchShareBeforeTwins = 0.1
+
+    /// The whole-instance model: every movable request with every feasible placement.
+    struct WholeModel {
+        var sub: Subproblem
+        var free: [Int]
+        /// Whether the model holds every request that can change (then its bound is the instance's).
+        var exact: Bool
+        /// The spec's cost minus the model's objective, for any schedule (the fixed part).
+        var constant: Double
+    }
+
+    /// The whole model of `search`'s instance from its current schedule, when it fits.
+    func wholeModel(_ search: Search) -> WholeModel? {
+        let index = search.index
+        let instance = index.instance
+        let everything = Neighbourhood(kind: .day, location: nil, day: instance.horizon)
+        let free = everything.freeRequests(engine: search.engine, limit: .max)
+        guard let sub = Subproblem.build(state: search.engine, free: free, candidatesPerRequest: 0, exhaustive: true),
+              sub.model.variables.count <= 60_000 else { return nil }
+        let movable = instance.requests.indices.filter { index.isFirstRequest[$0] && instance.requests[$0].current?.pinned != true }
+        // The objective differs from the spec's cost by a constant, which the current schedule
+        // (the model's warm start) measures.
+        return WholeModel(sub: sub, free: free, exact: sub.isComplete && free.count == movable.count,
+                          constant: search.bestCost.total - sub.warmObjective)
+    }
+
+    func export(_ model: MIPModel, to path: String) {
+        do throws(MIPError) {
+            try solver.write(model, to: path, format: .freeMPS)
+        } catch {
+            logger.error("cannot export the whole model", metadata: ["path": "\(path)", "error": "\(error)"])
+        }
+    }
+
+    /// While GLPK works on a complete whole model, its bound (shifted by the constant) is a bound
+    /// on the instance: reported in the progress events.
+    static func boundReporter(_ search: Search, _ whole: WholeModel) -> (@Sendable (SolveProgress) -> Void)? {
+        guard whole.exact, let relay = search.progress else { return nil }
+        let constant = whole.constant
+        return { event in
+            guard event.event == .bound, let bound = event.bound else { return }
+            relay.improveBound(bound + constant)
+        }
+    }
+
+    /// Applies the whole model's schedule when it is cheaper than the current one, and returns
+    /// the highest proven lower bound on the instance so far when the model was complete.
+    ///
+    /// The model's free requests are every movable request, so its schedule replaces the
+    /// current one whatever the neighbourhood search did meanwhile.
+    func finishWhole(_ search: inout Search, _ whole: WholeModel, result: SolveResult?) -> Double? {
+        search.neighbourhoods += 1
+        guard let result else { return search.bound }
+        logger.debug("whole model solved", metadata: [
+            "free": "\(whole.free.count)", "variables": "\(whole.sub.model.variables.count)",
+            "rows": "\(whole.sub.model.constraints.count)", "objective": "\(result.objective.map { "\($0)" } ?? "none")",
+            "termination": "\(result.termination)", "bound": "\(result.bestBound.map { "\($0)" } ?? "none")",
+        ])
+        if let values = result.values { _ = search.apply(whole.sub, values: values) }
+        guard whole.exact, let bound = result.bestBound else { return search.bound }
+        // A bound from an earlier solve of the same model may be higher: keep the highest.
+        let proven = (result.termination == .optimal ? result.objective ?? bound : bound) + whole.constant
+        search.bound = min(max(search.bound ?? -.infinity, proven), search.bestCost.total)
+        search.progress?.report(OptimizerEvent(elapsed: ContinuousClock.now - search.begin, cost: search.bestCost,
+                                        neighbourhoods: search.neighbourhoods, improvements: search.improvements, bound: search.bound))
+        return search.bound
+    }
+
+    /// Solves the whole model of a small instance, beside or after the neighbourhood search,
+    /// until `deadline`: the cheapest schedule found becomes `search`'s. Returns the highest
+    /// proven lower bound on the instance, when the model is complete.
+    func solveWhole(_ whole: WholeModel, _ search: inout Search, parameters: OptimizerParameters,
+                    until deadline: ContinuousClock.Instant, cancellation: OptimizerCancellation) -> Double? {
+        var exactBound: Double?
+        if let path = parameters.wholeModelExport { export(whole.sub.model, to: path) }
+        let model = whole.sub.model, solver = self.solver
+        // GLPK's presolve and root LP run outside its time limit (see the toolchain facts):
+        // with little time, the model starts from the current schedule without presolve.
+        let left = deadline - .now
+        let presolve = left >= .seconds(10)
+        let nodeLimit = parameters.nodeLimit.map { $0 * 50 }
+        let report = Self.boundReporter(search, whole)
+        if presolve && model.variables.count <= Self.twinSolveVariableLimit {
+            // First a short proof attempt (tiny models close at once); then a tenth of the time
+            // for the neighbourhood search on both cores, which finds good schedules fast; then
+            // two cold solves of the model, one per core, for the rest: with GLPK's cuts (a
+            // higher bound, better schedules on some instances) and without (more nodes per
+            // second, so some proofs come sooner). The first proof stops the other; the
+            // cheapest schedule wins and the highest bound is kept. A budgeted run skips the
+            // timed attempt and lets the search use its budget, so that time decides nothing.
+            let budgeted = parameters.nodeLimit != nil && parameters.maxNeighbourhoods != nil
+            var proven = false
+            if !budgeted {
+                let quick = cancellation.whileSolving { token in
+                    try? solver.solveSynchronously(model, parameters: SolveParameters(timeLimit: min(left, .seconds(1)), presolve: true),
+                                                   progress: report, cancellation: token)
+                }
+                exactBound = finishWhole(&search, whole, result: quick)
+                proven = quick?.termination == .optimal
+            }
+            if !proven {
+                let searchEnd = budgeted ? deadline : .now + (deadline - .now) * Self.searchShareBeforeTwins
+                // A one-model instance is small: its neighbourhoods overlap most of the time,
+                // and waiting would leave a thread idle for most of this short search.
+                searchNeighbourhoods(&search, parameters: parameters, until: searchEnd, overlapping: true)
+                let rest = deadline - .now
+                let twins = OptimizerCancellation()
+                let slots = ResultSlots(count: 2)
+                DispatchQueue.concurrentPerform(iterations: 2) { k in
+                    let twin = SolveParameters(timeLimit: rest, presolve: true, cuts: k == 1, nodeLimit: nodeLimit)
+                    let result = cancellation.whileSolving(alongWith: twins) { token in
+                        try? solver.solveSynchronously(model, parameters: twin, progress: report, cancellation: token)
+                    }
+                    slots.set(k, result)
+                    // A budgeted run does not stop at the proof: when that comes depends on the machine.
+                    if result?.termination == .optimal, !budgeted { twins.cancel() }
+                }
+                for result in slots.all { exactBound = finishWhole(&search, whole, result: result) }
+            }
+        } else {
+            let finished = OptimizerCancellation()
+            let slot = ResultSlots(count: 1)
+            let group = DispatchGroup()
+            let solveParameters = SolveParameters(timeLimit: left, presolve: presolve, warmStart: presolve ? nil : whole.sub.warmStart,
+                                                  nodeLimit: nodeLimit)
+            DispatchQueue.global().async(group: group) { [cancellation] in
+                let result = cancellation.whileSolving { token in
+                    try? solver.solveSynchronously(model, parameters: solveParameters, progress: report, cancellation: token)
+                }
+                slot.set(0, result)
+                if result?.termination == .optimal { finished.cancel() }
+            }
+            var lns = parameters
+            lns.parallelNeighbourhoods = 1
+            // A budgeted run does not stop at the proof: when that comes depends on the machine.
+            searchNeighbourhoods(&search, parameters: lns, until: deadline, stop: parameters.nodeLimit == nil ? finished : nil)
+            group.wait()
+            exactBound = finishWhole(&search, whole, result: slot.all[0])
+        }
+        return exactBound
+    }
+
+    /// Results written by concurrent solves.
+    final class ResultSlots: @unchecked Sendable {
+        private let lock = NSLock()
+        private var slots: [SolveResult?]
+        init(count: Int) { slots = Array(repeating: nil, count: count) }
+        func set(_ i: Int, _ r: SolveResult?) { lock.lock(); slots[i] = r; lock.unlock() }
+        var all: [SolveResult?] { lock.lock(); defer { lock.unlock() }; return slots }
+    }
+}
