@@ -9,6 +9,9 @@ extension BatchOptimizer {
     /// Whole models up to this many variables are solved twice at once (with and without cuts)
     /// instead of beside the neighbourhood search: small-01's has 6,156.
     static let twinSolveVariableLimit = 20_000
+    /// ... and only with this much time left: with less, one solve beside the neighbourhood search
+    /// does better and ends in time (measured at 12, 30 and 45 s, see `Docs/batch-formulation.md`).
+    static let twinSolveMinimumTime = Duration.seconds(40)
     /// The part of the time the neighbourhood search gets before the twin solves (measured on
     /// small-01..03: 0.1 keeps small-02's proof inside 60 s, 0.3 loses it).
     static let searchShareBeforeTwins = 0.1
@@ -94,7 +97,7 @@ extension BatchOptimizer {
         let presolve = left >= .seconds(10)
         let nodeLimit = parameters.nodeLimit.map { $0 * 50 }
         let report = Self.boundReporter(search, whole)
-        if presolve && model.variables.count <= Self.twinSolveVariableLimit {
+        if left >= Self.twinSolveMinimumTime && model.variables.count <= Self.twinSolveVariableLimit {
             // First a short proof attempt (tiny models close at once); then a tenth of the time
             // for the neighbourhood search on both cores, which finds good schedules fast; then
             // two cold solves of the model, one per core, for the rest: with GLPK's cuts (a

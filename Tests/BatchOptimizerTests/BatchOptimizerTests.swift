@@ -67,15 +67,20 @@ import TestSupport
         #expect(abs(referee.cost - result.cost.total) <= 1e-9 * max(1, referee.cost))
     }
 
-    /// The global time limit holds: wall time at most the limit plus 5 %.
-    @Test func theDeadlineHolds() throws {
-        let instance = try SharedFiles.instance("large-01")
+    /// The global time limit holds: wall time at most the limit plus 5 %, for the neighbourhood
+    /// search (large-01, 4 s) and for a small instance's whole model beside it (small-01, 12 s,
+    /// where the two solves with and without cuts that ran before ended up to 1 s late). One after
+    /// the other: each run uses both cores, and two at once make each slower than it can foresee.
+    @Test(.serialized, arguments: [("large-01", 4), ("small-01", 12)])
+    func theDeadlineHolds(name: String, seconds: Int) throws {
+        let instance = try SharedFiles.instance(name)
         let clock = ContinuousClock()
         let started = clock.now
-        let result = try BatchOptimizer().optimize(instance, parameters: OptimizerParameters(timeLimit: .seconds(4)))
+        let result = try BatchOptimizer().optimize(instance, parameters: OptimizerParameters(timeLimit: .seconds(seconds)))
         let wall = clock.now - started
-        #expect(wall <= .milliseconds(4200), "\(wall)")
+        #expect(wall <= .seconds(seconds) * 1.05, "\(name): \(wall)")
         #expect(ScheduleValidator(instance).validate(result.solution).isValid)
+        #expect(result.cost.total <= result.startCost.total + 1e-9)
     }
 
     /// At a local optimum the search starts again with new neighbourhoods, and ends early once a
