@@ -160,8 +160,9 @@ public struct BatchOptimizer: Sendable {
 
         // Small instances: one model over every feasible placement of every movable request,
         // solved from scratch (presolved) for the whole time, proves the optimum or finds a
-        // schedule: on both cores (with and without cuts) when it is of a size GLPK handles,
-        // else on one core beside the neighbourhood search; the cheapest schedule wins.
+        // schedule: on both cores (with and without cuts) when it is of a size GLPK handles and
+        // at least 40 s are left, else on one core beside the neighbourhood search; the cheapest
+        // schedule wins.
         var exactBound: Double?
         if instance.requests.count <= parameters.exactRequestLimit, let whole = wholeModel(search) {
             exactBound = solveWhole(whole, &search, parameters: parameters, until: deadline, cancellation: cancellation)

@@ -91,10 +91,7 @@ extension BatchOptimizer {
         var exactBound: Double?
         if let path = parameters.wholeModelExport { export(whole.sub.model, to: path) }
         let model = whole.sub.model, solver = self.solver
-        // GLPK's presolve and root LP run outside its time limit (see the toolchain facts):
-        // with little time, the model starts from the current schedule without presolve.
         let left = deadline - .now
-        let presolve = left >= .seconds(10)
         let nodeLimit = parameters.nodeLimit.map { $0 * 50 }
         let report = Self.boundReporter(search, whole)
         if left >= Self.twinSolveMinimumTime && model.variables.count <= Self.twinSolveVariableLimit {
@@ -135,6 +132,9 @@ extension BatchOptimizer {
                 for result in slots.all { exactBound = finishWhole(&search, whole, result: result) }
             }
         } else {
+            // GLPK's presolve and root LP run outside its time limit (see the toolchain facts):
+            // with little time, the model starts from the current schedule without presolve.
+            let presolve = left >= .seconds(10)
             let finished = OptimizerCancellation()
             let slot = ResultSlots(count: 1)
             let group = DispatchGroup()
