@@ -71,6 +71,7 @@ import TestSupport
     /// search (large-01, 4 s) and for a small instance's whole model beside it (small-01, 12 s,
     /// where the two solves with and without cuts that ran before ended up to 1 s late). One after
     /// the other: each run uses both cores, and two at once make each slower than it can foresee.
+    /// For the same reason `make test` runs this test alone, after the rest of the suite.
     @Test(.serialized, arguments: [("large-01", 4), ("small-01", 12)])
     func theDeadlineHolds(name: String, seconds: Int) throws {
         let instance = try SharedFiles.instance(name)
