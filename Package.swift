@@ -64,7 +64,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["AppointmentModel"], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "AppointmentModelTests", dependencies: ["AppointmentModel", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "GLPKLinkTests", dependencies: ["CGLPK"], swiftSettings: strict),
-        .testTarget(name: "BatchOptimizerTests", dependencies: ["BatchOptimizer", "AppointmentModel", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "BatchOptimizerTests", dependencies: ["BatchOptimizer", "AppointmentModel", "RealTimeBooking", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "RealTimeBookingTests", dependencies: ["RealTimeBooking", "AppointmentModel", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "GLPKBackendTests", dependencies: ["GLPKBackend", "MIPModel", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "CLITests", dependencies: ["AppointmentModel", "TestSupport", "AppointmentOptimizerCLI", "front-desk", "nightly-job"],

@@ -35,7 +35,7 @@ struct Replay: ParsableCommand {
         case .earliest: OnlineReplay.run(model, policy: EarliestFirst())
         }
         try writeSolution(report.solution, for: model, to: out)
-        let validation = ScheduleValidator(model).validate(report.solution)
+        let validation = ScheduleValidator(model).validate(report.solution, online: true)  // new bookings decided at arrival
         let micros = { (d: Duration) in Double(d.components.seconds) * 1e6 + Double(d.components.attoseconds) / 1e12 }
         if json {
             guard case .object(var object) = try JSONParser.parse(Array(Report.solutionJSON(model, validation).utf8)) else { return }

@@ -26,6 +26,14 @@ public struct BookingEngine: Sendable {
     /// Per request: its booking, if any.
     var booked: [Booking?]
 
+    /// The decision time of new bookings (format 2, rule 13): none starts before it. The instance's
+    /// `asOf` at first; the desk's clock moves it on, the replay sets each request's arrival.
+    /// `Int.min` for a version-1 instance (no rule 13).
+    public internal(set) var decisionTime: Int
+    /// The decision time at which holds are judged (rule 12); equal to ``decisionTime`` except in
+    /// the replay of a group, whose members arrived at different times.
+    var holdDecisionTime: Int
+
     // Static tables.
     let horizonLength: Int
     /// Per type, per role: qualified provider indices, ascending.
@@ -72,6 +80,8 @@ public struct BookingEngine: Sendable {
         patientVisits = Array(repeating: [], count: index.patientCount)
         sessionVisits = index.sessions.map { Array(repeating: [], count: $0.count) }
         booked = Array(repeating: nil, count: instance.requests.count)
+        decisionTime = instance.usesVersion2Rules ? instance.decisionTime : Int.min
+        holdDecisionTime = decisionTime
         qualified = instance.appointmentTypes.map { t in
             t.roles.map { role in instance.providers.indices.filter { index.provider($0, qualifiesFor: role) } }
         }
@@ -119,6 +129,22 @@ public struct BookingEngine: Sendable {
     }
 
     // MARK: State
+
+    /// Sets the decision time of new bookings (rules 12 and 13, format 2); `holdsAt` judges holds
+    /// at another instant (the replay of a group judges them at its first member's arrival).
+    /// No effect on a version-1 instance.
+    public mutating func setDecisionTime(_ t: Int, holdsAt: Int? = nil) {
+        guard instance.usesVersion2Rules else { return }
+        decisionTime = t
+        holdDecisionTime = holdsAt ?? t
+    }
+
+    /// Whether booking `b` of request `r` keeps its existing booking (same start, same provider
+    /// set): such a booking was decided earlier and rule 13 does not apply to it.
+    func keepsCurrent(_ r: Int, _ b: Booking) -> Bool {
+        guard let current = instance.requests[r].current, current.start == b.start else { return false }
+        return Set(b.providers.map { instance.providers[$0].id }) == Set(current.providers)
+    }
 
     /// Bytes held by the availability index (bitsets, equipment counts, visit lists, bookings),
     /// not counting the instance itself.
@@ -274,6 +300,12 @@ public struct BookingEngine: Sendable {
             return Failure(error: .invalidPlacement(request: id, reason: "start \(b.start) is outside the request's window"),
                            reason: .noSessionInWindow)
         }
+        if let auth = request.authorization, instance.usesVersion2Rules, !auth.allows(visit) {
+            return Failure(error: .notAuthorized(request: id, status: auth.status.rawValue), reason: .notAuthorized)
+        }
+        if b.start < decisionTime, !keepsCurrent(r, b) {
+            return Failure(error: .inThePast(request: id, start: b.start, now: decisionTime), reason: .inThePast)
+        }
         guard b.providers.count == type.roles.count, Set(b.providers).count == b.providers.count else {
             return Failure(error: .invalidPlacement(request: id, reason: "needs \(type.roles.count) distinct providers"),
                            reason: .noQualifiedProvider)
@@ -305,6 +337,9 @@ public struct BookingEngine: Sendable {
             }
             if !providerBusy[p].isFree(visit) {
                 return Failure(error: .slotTaken(.provider(pid), visit), reason: k == 0 ? .sessionsFull : .noSecondProvider)
+            }
+            if let hold = index.blockingHold(of: p, for: request.priority, decidedAt: holdDecisionTime, overlapping: visit) {
+                return Failure(error: .held(hold: hold.id, provider: pid), reason: .held)
             }
         }
         if let availability = request.patientAvailability, !availability.contains(where: { $0.contains(visit) }) {

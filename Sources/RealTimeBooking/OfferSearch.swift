@@ -43,6 +43,12 @@ extension BookingEngine {
         let request = instance.requests[r]
         var lo = max(request.earliest, instance.horizon.start + type.setupMinutes)
         var hi = min(request.latest, instance.horizon.end - type.durationMinutes - type.cleanupMinutes)
+        lo = max(lo, decisionTime)  // rule 13: a new booking starts at or after the decision time
+        if instance.usesVersion2Rules, let auth = request.authorization {  // rule 11
+            guard auth.status == .approved else { return nil }
+            if let from = auth.validFrom { lo = max(lo, from) }
+            if let until = auth.validUntil { hi = min(hi, until - type.durationMinutes) }
+        }
         if let link = request.after, index.request[link.request].map({ !ignoring.contains($0) }) ?? true {
             guard let p = index.request[link.request], let pb = booked[p] else { return nil }
             lo = max(lo, pb.start + link.minGapMinutes)
@@ -78,8 +84,12 @@ extension BookingEngine {
         guard let t = index.requestType[r] else { why.add(.noQualifiedProvider); return [] }
         let type = instance.appointmentTypes[t]
         guard var w = window(r, type: type, ignoring: ignoring) else {
-            why.add(request.after != nil && index.request[request.after!.request].map { booked[$0] == nil } == true
-                    ? .predecessorNotBooked : .windowOutsideHorizon)
+            if instance.usesVersion2Rules, let auth = request.authorization, auth.status != .approved {
+                why.add(.notAuthorized)
+            } else {
+                why.add(request.after != nil && index.request[request.after!.request].map { booked[$0] == nil } == true
+                        ? .predecessorNotBooked : .windowOutsideHorizon)
+            }
             return []
         }
         if let within {
@@ -172,6 +182,11 @@ extension BookingEngine {
                            policy: some RankingPolicy, why: inout Explanation.Tally) -> Candidate? {
         let visit = type.visit(at: start)
         guard providerBusy[provider].isFree(visit) else { why.add(.sessionsFull); return nil }
+        let priority = instance.requests[r].priority
+        if index.blockingHold(of: provider, for: priority, decidedAt: holdDecisionTime, overlapping: visit) != nil {
+            why.add(.held)
+            return nil
+        }
         if let availability = instance.requests[r].patientAvailability, !availability.contains(where: { $0.contains(visit) }) {
             why.add(.outsidePatientAvailability)
             return nil
@@ -188,7 +203,8 @@ extension BookingEngine {
             for p in qualified[t][role] where !providers.contains(p) && (allowed?.contains(p) ?? true) {
                 guard let k = index.session(of: p, containing: visit),
                       !type.isInPerson || sessionLocation[p][k] == location,
-                      providerBusy[p].isFree(visit) else { continue }
+                      providerBusy[p].isFree(visit),
+                      index.blockingHold(of: p, for: priority, decidedAt: holdDecisionTime, overlapping: visit) == nil else { continue }
                 let idle = idleChange(p, visit)
                 if best == nil || idle < best!.idle { best = (idle, p) }
             }

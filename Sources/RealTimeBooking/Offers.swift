@@ -113,6 +113,9 @@ public struct Explanation: Sendable, Hashable, CustomStringConvertible {
         case predecessorNotBooked = "the series predecessor is not booked"
         case groupIncomplete = "the group cannot be placed whole"
         case alreadyBooked = "already booked"
+        case notAuthorized = "the request's authorization is not approved, or does not cover the time"
+        case held = "the time is held for other priorities"
+        case inThePast = "the time is in the past"
 
         public static func < (a: Reason, b: Reason) -> Bool { a.rawValue < b.rawValue }
 
@@ -131,6 +134,9 @@ public struct Explanation: Sendable, Hashable, CustomStringConvertible {
             case .predecessorNotBooked: 10
             case .groupIncomplete: 11
             case .alreadyBooked: 12
+            case .notAuthorized: 13
+            case .held: 14
+            case .inThePast: 15
             }
         }
     }
@@ -204,6 +210,12 @@ public enum BookingError: Error, Sendable, Hashable, CustomStringConvertible {
     case groupMustBeBookedWhole(group: String)
     case predecessorNotBooked(request: String, predecessor: String)
     case successorBooked(request: String, successor: String)
+    /// Rule 11: the request's authorization is not approved, or does not cover the visit.
+    case notAuthorized(request: String, status: String)
+    /// Rule 12: a provider's time is held for other priorities and not released yet.
+    case held(hold: String, provider: String)
+    /// Rule 13: a new booking before the decision time (timeline minutes).
+    case inThePast(request: String, start: Int, now: Int)
 
     public var description: String {
         switch self {
@@ -220,6 +232,9 @@ public enum BookingError: Error, Sendable, Hashable, CustomStringConvertible {
         case .groupMustBeBookedWhole(let g): "group \(g) must be booked, moved or cancelled whole"
         case .predecessorNotBooked(let r, let p): "request \(r) follows \(p), which is not booked"
         case .successorBooked(let r, let s): "request \(r) has its series successor \(s) booked; cancel that first"
+        case .notAuthorized(let r, let status): "request \(r) cannot be booked then: its authorization is \(status) or does not cover the visit"
+        case .held(let hold, let p): "\(p)'s time is held by \(hold) for other priorities until its release"
+        case .inThePast(let r, let start, let now): "request \(r): start minute \(start) is before the decision time (minute \(now))"
         }
     }
 }

@@ -45,6 +45,10 @@ public struct OnlineReplay {
 
         func decide(_ r: Int) {
             let members = engine.groupMembers(r)
+            // Format 2: each new booking is decided at its request's arrival; a group, answered when
+            // its last member arrives, is judged against holds at its first member's arrival.
+            let arrivals = members.map { requests[$0].arrival }
+            engine.setDecisionTime(arrivals.max() ?? requests[r].arrival, holdsAt: arrivals.min())
             let start = clock.now
             let result = engine.offers(for: requests[r].id, limit: 1, policy: policy)
             var ok = false

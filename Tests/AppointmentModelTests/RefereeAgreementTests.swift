@@ -61,6 +61,39 @@ import TestSupport
             }
         }
         #expect(seenRules.isSuperset(of: [1, 2, 3, 4, 5, 6, 10]), "\(name): rules exercised \(seenRules.sorted())")
+        if instance.usesVersion2Rules {
+            // Rule 13 cannot break here: every public asOf lies before its horizon (see the next test).
+            let unreleased = instance.holds.contains { !$0.admits(.routine, decidedAt: instance.decisionTime) }
+            #expect(seenRules.isSuperset(of: unreleased ? [11, 12] : [11]), "\(name): version-2 rules exercised \(seenRules.sorted())")
+        }
+    }
+
+    /// Rule 13 (no new booking before the decision time) with the decision time moved to noon of
+    /// the horizon's first day: a booking moved to the morning is new and in the past; the same
+    /// booking kept where it is stays valid even when it lies in the morning.
+    @Test func ruleThirteenAgreesWithTheReferee() throws {
+        var instance = try SharedFiles.instance("v2-small-01")
+        instance.asOf = instance.horizon.start + 12 * 60
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rule13-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let instanceURL = dir.appendingPathComponent("instance.json")
+        try Data(ExchangeFormat.write(instance).utf8).write(to: instanceURL)
+        let base = Solution.baseline(of: instance)
+        let morning = try #require(base.assignments.firstIndex { a in
+            a.start < instance.asOf! && instance.requests.first { $0.id == a.request }?.current?.pinned == false
+        })
+        var moved = base
+        moved.assignments[morning].start += instance.granularityMinutes
+        for (label, solution, valid) in [("kept in the morning", base, true), ("moved in the morning", moved, false)] {
+            let url = dir.appendingPathComponent("\(label).json")
+            try Data(ExchangeFormat.write(solution, for: instance).utf8).write(to: url)
+            let ours = ScheduleValidator(instance).validate(solution)
+            let theirs = try Referee.judge(instance: instanceURL, solution: url)
+            #expect(ours.isValid == valid && theirs.valid == valid, "\(label)")
+            #expect(Set(ours.violations.map { "\($0.rule):\($0.check.rawValue)" }) == theirs.checks, "\(label)")
+            if !valid { #expect(ours.violations.contains { $0.check == .inThePast }, "\(label)") }
+        }
     }
 }
 

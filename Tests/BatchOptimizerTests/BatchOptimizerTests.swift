@@ -1,11 +1,30 @@
 import AppointmentModel
 import BatchOptimizer
 import Foundation
+import RealTimeBooking
 import Synchronization
 import Testing
 import TestSupport
 
 @Suite struct BatchOptimizerTests {
+    /// Format 2 (holds, authorizations, a decision time): the optimiser's schedule is valid for the
+    /// library's validator and for the referee, and never worse than the online replay's.
+    @Test(arguments: ["v2-tiny-01", "v2-small-01", "v2-medium-01"])
+    func aVersionTwoInstanceIsOptimisedValidly(name: String) throws {
+        let instance = try SharedFiles.instance(name)
+        let result = try BatchOptimizer().optimize(instance, parameters: OptimizerParameters(timeLimit: .seconds(4)))
+        let report = ScheduleValidator(instance).validate(result.solution)
+        #expect(report.isValid, "\(name): \(report.violations.prefix(3))")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("v2-opt-\(name)-\(UUID().uuidString).json")
+        try Data(ExchangeFormat.write(result.solution, for: instance).utf8).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let referee = try Referee.judge(instance: SharedFiles.instanceURL(name), solution: url)
+        #expect(referee.valid, "\(name): \(referee.checks)")
+        #expect(abs(referee.cost - report.cost.total) <= 1e-9 * max(1, referee.cost))
+        let replay = ScheduleValidator(instance).validate(OnlineReplay.run(instance).solution, online: true)
+        #expect(report.cost.total <= replay.cost.total + 1e-9, "\(name): batch \(report.cost.total) vs replay \(replay.cost.total)")
+    }
+
     /// The tiny instances solved to proven optimality, each equal to the optimum in
     /// `shared/reference/reference.json` (CP-SAT and HiGHS, status OPTIMAL).
     @Test(arguments: [("tiny-01", 574.0694444444445), ("tiny-02", 463.9375), ("tiny-03", 1510.7777777777778)])

@@ -13,7 +13,7 @@ import TestSupport
         var costs: [String: Double] = [:]
         for (label, report) in [("best-fit", OnlineReplay.run(instance, policy: BestFit())),
                                 ("earliest", OnlineReplay.run(instance, policy: EarliestFirst()))] {
-            let ours = ScheduleValidator(instance).validate(report.solution)
+            let ours = ScheduleValidator(instance).validate(report.solution, online: true)
             #expect(ours.isValid, "\(name) \(label): \(ours.violations.prefix(3))")
             // Every existing booking is still there, unmoved.
             for r in instance.requests {
@@ -25,7 +25,7 @@ import TestSupport
             let url = FileManager.default.temporaryDirectory.appendingPathComponent("replay-\(name)-\(label)-\(UUID().uuidString).json")
             try Data(ExchangeFormat.write(report.solution, for: instance).utf8).write(to: url)
             defer { try? FileManager.default.removeItem(at: url) }
-            let referee = try Referee.judge(instance: SharedFiles.instanceURL(name), solution: url)
+            let referee = try Referee.judge(instance: SharedFiles.instanceURL(name), solution: url, online: true)
             #expect(referee.valid, "\(name) \(label): referee \(referee.checks)")
             #expect(abs(referee.cost - ours.cost.total) <= 1e-9 * max(1, referee.cost))
             costs[label] = ours.cost.total

@@ -12,10 +12,11 @@ public enum Referee {
         public var exitCode: Int32
     }
 
-    public static func judge(instance: URL, solution: URL) throws -> Verdict {
+    /// Judges `solution`; `online` judges an online replay (`--online`: new bookings decided at arrival).
+    public static func judge(instance: URL, solution: URL, online: Bool = false) throws -> Verdict {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", SharedFiles.referee.path, instance.path, solution.path, "--json"]
+        process.arguments = ["python3", SharedFiles.referee.path, instance.path, solution.path, "--json"] + (online ? ["--online"] : [])
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice
@@ -38,5 +39,23 @@ public enum Referee {
     public struct RefereeError: Error, CustomStringConvertible {
         public var message: String
         public var description: String { message }
+    }
+
+    /// Runs `referee.py INSTANCE --check-instance --json`: whether the instance (a desk's end state,
+    /// say) is valid, and its errors.
+    public static func checkInstance(_ instance: URL) throws -> (valid: Bool, errors: [String]) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", SharedFiles.referee.path, instance.path, "--check-instance", "--json"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw RefereeError(message: "referee printed no JSON object (exit \(process.terminationStatus))")
+        }
+        return (object["valid"] as? Bool ?? false, object["errors"] as? [String] ?? [])
     }
 }

@@ -14,11 +14,24 @@ public enum SharedFiles {
 
     public static var referee: URL { shared.appendingPathComponent("tools/referee.py") }
 
-    /// The ten public instance names, smallest first.
-    public static let instanceNames = [
+    /// The ten public instance names of format 1, smallest first.
+    public static let version1Names = [
         "tiny-01", "tiny-02", "tiny-03", "small-01", "small-02", "small-03",
         "medium-01", "medium-02-dst", "large-01", "xl-01",
     ]
+
+    /// The four public instances of format 2 (decision time, holds, authorizations), smallest first.
+    public static let version2Names = ["v2-tiny-01", "v2-small-01", "v2-medium-01", "v2-large-01"]
+
+    /// Every public instance: format 1, then format 2.
+    public static let instanceNames = version1Names + version2Names
+
+    /// The shared event streams (`shared/events/NAME.jsonl`, each for the instance of that name).
+    public static let eventStreamNames = ["v2-tiny-01", "v2-small-01", "v2-medium-01"]
+
+    public static func eventsURL(_ name: String) -> URL {
+        shared.appendingPathComponent("events/\(name).jsonl")
+    }
 
     public static func instanceURL(_ name: String) -> URL {
         shared.appendingPathComponent("instances/\(name).json")

@@ -216,6 +216,36 @@ public struct SolutionMutations {
                 add("series too soon", .seriesGap, assigning([pa, b]))
             }
         }
+        if instance.usesVersion2Rules { out += brokenVersion2() }
+        return out
+    }
+
+    /// Rules 11–13: a request without an approved authorization booked, a visit outside its
+    /// authorization, a held slot taken by a priority it does not admit, a booking moved into the past.
+    private func brokenVersion2() -> [BrokenSolution] {
+        var out: [BrokenSolution] = []
+        let A = base.assignments
+        if let r = unscheduledRequests.first(where: { ($0.authorization.map { $0.status != .approved } ?? false) && $0.group == nil && $0.after == nil }),
+           let a = crude(r, start: max(r.earliest, instance.decisionTime) - max(r.earliest, instance.decisionTime) % g) {
+            out.append(BrokenSolution(name: "not authorized", expected: .notAuthorized, solution: assigning([a])))
+        }
+        if let r = unscheduledRequests.first(where: { $0.authorization?.status == .approved && $0.authorization?.validFrom != nil && $0.group == nil && $0.after == nil }),
+           let from = r.authorization?.validFrom, let a = crude(r, start: from - g - (from - g) % g) {
+            out.append(BrokenSolution(name: "before the authorization", expected: .authorizationWindow, solution: assigning([a])))
+        }
+        let asOf = instance.decisionTime
+        if asOf - g > instance.horizon.start,
+           let i = A.indices.first(where: { request(A[$0].request).current?.pinned == false }) {
+            out.append(BrokenSolution(name: "moved into the past", expected: .inThePast,
+                                      solution: editing(i) { $0.start = instance.horizon.start + g }))
+        }
+        for hold in instance.holds where !hold.admits(.routine, decidedAt: asOf) {
+            guard let i = A.indices.first(where: { request(A[$0].request).priority == .routine && type(of: A[$0].request)?.roles.count == 1 })
+            else { break }
+            out.append(BrokenSolution(name: "in a hold", expected: .held,
+                                      solution: editing(i) { $0.providers = [hold.provider]; $0.start = hold.span.start }))
+            break
+        }
         return out
     }
 

@@ -24,6 +24,7 @@ public enum InstanceChecker {
         checkTypes(index, &issues)
         checkRequests(index, &issues)
         checkGroupsAndSeries(index, &issues)
+        checkVersion2(index, &issues)
         if existingBookings && issues.errors.isEmpty { checkExistingBookings(index, &issues) }
         return issues.errors + issues.warnings
     }
@@ -265,6 +266,29 @@ public enum InstanceChecker {
     }
 
     /// The existing bookings alone must form a valid partial solution.
+    /// Holds, authorizations and reminders (format 2).
+    private static func checkVersion2(_ index: InstanceIndex, _ issues: inout Issues) {
+        let instance = index.instance
+        var holdIDs = Set<String>()
+        for (i, hold) in instance.holds.enumerated() {
+            let p = path("holds", i, hold.id)
+            if !holdIDs.insert(hold.id).inserted { issues.error(p, hold.id, "id \"\(hold.id)\" is not unique among holds") }
+            if index.provider[hold.provider] == nil { issues.error(p + ".provider", hold.id, "unknown provider \"\(hold.provider)\"") }
+            if hold.span.isEmpty { issues.error(p, hold.id, "end is not after start") }
+            if hold.priorities.isEmpty { issues.error(p + ".priorities", hold.id, "priorities is empty (nobody could ever use it)") }
+            if hold.releaseMinutesBefore < 0 { issues.error(p + ".releaseMinutesBefore", hold.id, "is negative") }
+        }
+        for (i, r) in instance.requests.enumerated() {
+            guard let a = r.authorization, let from = a.validFrom, let until = a.validUntil, until <= from else { continue }
+            issues.error(path("requests", i, r.id) + ".authorization", r.id, "validUntil is not after validFrom")
+        }
+        for (i, t) in instance.appointmentTypes.enumerated() {
+            for (j, m) in (t.reminderMinutesBefore ?? []).enumerated() where m <= 0 {
+                issues.error(path("appointmentTypes", i, t.id) + ".reminderMinutesBefore[\(j)]", t.id, "must be a positive number of minutes, found \(m)")
+            }
+        }
+    }
+
     private static func checkExistingBookings(_ index: InstanceIndex, _ issues: inout Issues) {
         let report = ScheduleValidator(index).validate(.baseline(of: index.instance))
         for v in report.violations {

@@ -52,7 +52,11 @@ public struct ScheduleValidator {
     private func t(_ minute: Int) -> String { clock.text(minute, displayLocation) }
     private func span(_ s: TimeSpan) -> String { "[\(t(s.start)), \(t(s.end)))" }
 
-    public func validate(_ solution: Solution) -> ValidationReport {
+    /// Checks and prices `solution`.
+    ///
+    /// - Parameter online: judge an online replay: a new booking is decided at its request's
+    ///   `arrival` instead of the instance's `asOf` (rules 12 and 13, format 2).
+    public func validate(_ solution: Solution, online: Bool = false) -> ValidationReport {
         let instance = index.instance
         let sink = Sink()
         let placed = checkDocument(solution, sink)
@@ -71,6 +75,7 @@ public struct ScheduleValidator {
             checkRoom(p, sink)
             checkShiftsAndBlocks(p, sink)
             checkPatientAvailability(p, sink)
+            if instance.usesVersion2Rules { checkDecisionRules(p, online: online, sink) }
             good.append(p)
         }
         checkOverlaps(good, sink)
@@ -237,6 +242,37 @@ public struct ScheduleValidator {
         if let availability = index.instance.requests[p.request].patientAvailability,
            !availability.contains(where: { $0.contains(p.visit) }) {
             sink.add(8, .availability, [p.assignment.request], "no patientAvailability interval contains the visit \(span(p.visit))")
+        }
+    }
+
+    // MARK: Rules 11–13 (format 2) — authorization, holds, the past
+
+    /// Rule 11 (the authorization), rule 13 (a new booking starts at or after its decision time)
+    /// and rule 12 (no overlap with a hold that does not admit the request and is not released at
+    /// the decision time). A booking that keeps its `current` is decided at `asOf`; a new one at
+    /// `asOf`, or at its request's arrival when `online`.
+    private func checkDecisionRules(_ p: Placed, online: Bool, _ sink: Sink) {
+        let instance = index.instance
+        let request = instance.requests[p.request]
+        let id = p.assignment.request
+        if let auth = request.authorization {
+            if auth.status != .approved {
+                sink.add(11, .notAuthorized, [id], "authorization is \(auth.status.rawValue); only an approved request may be booked")
+            } else if !auth.allows(p.visit) {
+                sink.add(11, .authorizationWindow, [id], "visit \(span(p.visit)) is not inside the authorization's validity [\(auth.validFrom.map(t) ?? "-"), \(auth.validUntil.map(t) ?? "-"))")
+            }
+        }
+        let kept = request.current.map { $0.start == p.assignment.start && Set($0.providers) == Set(p.assignment.providers) } ?? false
+        let decided = kept || !online ? instance.decisionTime : request.arrival
+        if !kept, p.assignment.start >= instance.horizon.start, p.assignment.start < decided {
+            sink.add(13, .inThePast, [id], "new start \(t(p.assignment.start)) is before the decision time \(t(decided))")
+        }
+        var seen = Set<String>()
+        for pid in p.assignment.providers where seen.insert(pid).inserted {
+            for hold in index.holds(of: pid) where !hold.admits(request.priority, decidedAt: decided) && hold.span.overlaps(p.visit) {
+                let kept = Priority.allCases.filter(hold.priorities.contains).map(\.rawValue).sorted().joined(separator: ",")
+                sink.add(12, .held, [id], "visit \(span(p.visit)) with \(pid) overlaps hold \(hold.id), kept for \(kept) until \(t(hold.releaseTime))")
+            }
         }
     }
 

@@ -28,9 +28,12 @@ public struct Violation: Sendable, Hashable, CustomStringConvertible {
         case seriesPredecessor = "series-predecessor", seriesGap = "series-gap"
         // rule 10
         case currentUnscheduled = "current-unscheduled", pinnedMoved = "pinned-moved"
+        // rules 11–13 (format 2)
+        case notAuthorized = "not-authorized", authorizationWindow = "authorization-window"
+        case held, inThePast = "in-the-past"
     }
 
-    /// The spec's rule number, 1–10 (groups and series are rule 9).
+    /// The spec's rule number, 1–13 (groups and series are rule 9; 11–13 exist in format 2).
     public var rule: Int
     public var check: Check
     /// The requests involved, the main one first.

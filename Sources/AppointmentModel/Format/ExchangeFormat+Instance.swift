@@ -8,6 +8,8 @@ import Foundation
 /// are ``InstanceChecker``'s job.
 public enum ExchangeFormat {
     public static let instanceFormat = "clinic-schedule/1"
+    /// Version 2: decision time, holds, authorizations, preparation and reminders.
+    public static let instanceFormatV2 = "clinic-schedule/2"
     public static let solutionFormat = "clinic-schedule-solution/1"
 
     /// Reads an instance from a file.
@@ -68,11 +70,14 @@ public enum ExchangeFormat {
     private static func readInstance(_ top: JSONView) throws(FormatError) -> Instance {
         var r = FieldReader()
         let format = r.string(top, "format", "instance", id: nil)
-        if let format, format != instanceFormat {
+        if let format, format != instanceFormat, format != instanceFormatV2 {
             throw FormatError(document: "instance", issues: [
-                InstanceIssue(.error, path: "instance.format", message: "is \"\(format)\", expected \"\(instanceFormat)\""),
+                InstanceIssue(.error, path: "instance.format",
+                              message: "is \"\(format)\", expected \"\(instanceFormat)\" or \"\(instanceFormatV2)\""),
             ])
         }
+        // Version-2 fields are read from version-2 documents only (a version-1 file keeps its meaning).
+        let v2 = format == instanceFormatV2
         let name = r.string(top, "name", "instance", id: nil) ?? "?"
         var horizon = TimeSpan(start: 0, end: 1)
         if let h = r.object(top, "horizon", "instance", id: nil),
@@ -164,24 +169,52 @@ public enum ExchangeFormat {
             let setup = r.int(o, "setupMinutes", path.text, id: id, required: false) ?? 0
             let cleanup = r.int(o, "cleanupMinutes", path.text, id: id, required: false) ?? 0
             let telehealth = r.bool(o, "telehealth", path.text, id: id, required: false)
+            let prep = v2 ? r.string(o, "prep", path.text, id: id, required: false) : nil
+            var reminders: [Int]?
+            if v2, let list = r.list(o, "reminderMinutesBefore", path.text, id: id, required: false) {
+                reminders = []
+                for (j, item) in list.enumerated() {
+                    let p = "\(path).reminderMinutesBefore[\(j)]"
+                    if let m = r.int(item, p, id: id) { reminders?.append(m) }
+                }
+            }
             if let duration {
                 types.append(AppointmentType(id: id, durationMinutes: duration, roles: roles, roomKinds: roomKinds,
                                              equipment: needs, setupMinutes: setup, cleanupMinutes: cleanup,
-                                             telehealth: telehealth))
+                                             telehealth: telehealth, prep: prep, reminderMinutesBefore: reminders))
             }
         }
 
         let objective = readObjective(top, &r)
 
+        var asOf: Int?
+        var holds: [Hold] = []
+        if v2 {
+            asOf = r.minute(top, "asOf", "instance", id: nil, required: false)
+            for (path, o, id) in elements("holds", required: false) {
+                let provider = r.string(o, "provider", path.text, id: id)
+                let span = r.span(o, path.text, id: id)
+                var priorities = Set<Priority>()
+                for (j, item) in (r.list(o, "priorities", path.text, id: id) ?? []).enumerated() {
+                    if let p = r.enumeration(item, "\(path).priorities[\(j)]", id: id, as: Priority.self) { priorities.insert(p) }
+                }
+                let release = r.int(o, "releaseMinutesBefore", path.text, id: id, required: false) ?? 0
+                if let provider, let span {
+                    holds.append(Hold(id: id, provider: provider, span: span, priorities: priorities, releaseMinutesBefore: release))
+                }
+            }
+        }
+
         var requests: [Request] = []
         if let list = r.listView(top, "requests", "instance", id: nil) {
-            requests = readRequests(list, timeline: r.timeline, issues: &r.issues)
+            requests = readRequests(list, timeline: r.timeline, version2: v2, issues: &r.issues)
         }
 
         if !r.issues.isEmpty { throw FormatError(document: "instance", issues: r.issues) }
         return Instance(name: name, timeline: r.timeline, horizon: horizon, granularityMinutes: granularity,
                         locations: locations, rooms: rooms, equipment: equipment, providers: providers,
-                        appointmentTypes: types, requests: requests, objective: objective)
+                        appointmentTypes: types, requests: requests, objective: objective,
+                        formatVersion: v2 ? 2 : 1, asOf: asOf, holds: holds)
     }
 
     private static func readObjective(_ top: JSONView, _ r: inout FieldReader) -> Objective {
@@ -211,14 +244,14 @@ public enum ExchangeFormat {
     }
 
     /// Reads the requests: they are most of a large instance.
-    private static func readRequests(_ list: JSONView, timeline: Timeline, issues: inout [InstanceIssue]) -> [Request] {
+    private static func readRequests(_ list: JSONView, timeline: Timeline, version2: Bool, issues: inout [InstanceIssue]) -> [Request] {
         var r = FieldReader()
         r.timeline = timeline
         var out: [Request] = []
         out.reserveCapacity(list.count)
         list.forEachElement { i, item in
             guard let o = r.object(item, "requests[\(i)]"), let id = r.string(o, "id", "requests[\(i)]", id: nil) else { return }
-            if let request = readRequest(o, path: ElementPath(section: "requests", index: i, id: id), id: id, &r) {
+            if let request = readRequest(o, path: ElementPath(section: "requests", index: i, id: id), id: id, version2: version2, &r) {
                 out.append(request)
             }
         }
@@ -228,7 +261,7 @@ public enum ExchangeFormat {
 
     /// Reads one request. Requests are most of a large instance, so their members are found in one
     /// pass over the object instead of one lookup per field.
-    private static func readRequest(_ o: JSONView, path: ElementPath, id: String, _ r: inout FieldReader) -> Request? {
+    private static func readRequest(_ o: JSONView, path: ElementPath, id: String, version2: Bool, _ r: inout FieldReader) -> Request? {
         // Node index of each member's value (0: absent; node 0 is the document root, never a member).
         var found = RequestMembers()
         o.forEachMember { key, value in
@@ -288,16 +321,25 @@ public enum ExchangeFormat {
                 current = ExistingBooking(providers: provs, room: room, start: start, status: status, pinned: pinned)
             }
         }
+        var authorization: Authorization?
+        if version2, let a = v(.authorization, required: false).flatMap({ r.object($0, "\(path).authorization", id: id) }) {
+            let p = "\(path).authorization"
+            let status = r.enumeration(a, "status", p, id: id, as: AuthorizationStatus.self)
+            let from = r.minute(a, "validFrom", p, id: id, required: false)
+            let until = r.minute(a, "validUntil", p, id: id, required: false)
+            if let status { authorization = Authorization(status: status, validFrom: from, validUntil: until) }
+        }
         guard let patient, let type, let priority, let earliest, let latest, let arrival else { return nil }
         return Request(id: id, patient: patient, type: type, priority: priority, earliest: earliest, latest: latest,
                        arrival: arrival, locations: locations, providers: providers, preferredProviders: preferred,
-                       patientAvailability: availability, group: group, after: after, current: current)
+                       patientAvailability: availability, group: group, after: after, current: current,
+                       authorization: authorization)
     }
 
     /// Where each member of a request object is, without a heap allocation per request.
     private struct RequestMembers {
-        private var nodes: (Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32)
-            = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        private var nodes: (Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32)
+            = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
 
         subscript(key: RequestKey) -> Int {
             get { withUnsafeBytes(of: nodes) { Int($0.load(fromByteOffset: key.rawValue * 4, as: Int32.self)) } }
@@ -308,7 +350,7 @@ public enum ExchangeFormat {
     /// The members of a request object.
     private enum RequestKey: Int, CaseIterable {
         case patient, type, priority, earliest, latest, arrival, locations, providers, preferredProviders
-        case patientAvailability, group, after, current
+        case patientAvailability, group, after, current, authorization
 
         var name: StaticString {
             switch self {
@@ -325,6 +367,7 @@ public enum ExchangeFormat {
             case .group: "group"
             case .after: "after"
             case .current: "current"
+            case .authorization: "authorization"
             }
         }
 
@@ -350,6 +393,7 @@ public enum ExchangeFormat {
             case (5, UInt8(ascii: "g")): candidate = .group
             case (5, _): candidate = .after
             case (7, UInt8(ascii: "c")): candidate = .current
+            case (13, _): candidate = .authorization
             default: return nil
             }
             return tape.stringEquals(keyNode, candidate.name) ? candidate : nil

@@ -17,8 +17,10 @@ extension ExchangeFormat {
         let clock = InstantWriter(instance: instance)
         let first = instance.locations.first?.id
         var top = JSONObject()
-        top.append("format", .string(instanceFormat))
+        let v2 = instance.usesVersion2Rules
+        top.append("format", .string(v2 ? instanceFormatV2 : instanceFormat))
         top.append("name", .string(instance.name))
+        if v2, let asOf = instance.asOf { top.append("asOf", clock.instant(asOf, first)) }
         top.append("horizon", clock.span(instance.horizon, first))
         top.append("granularityMinutes", .number(Double(instance.granularityMinutes)))
         top.append("locations", .array(instance.locations.map {
@@ -58,7 +60,7 @@ extension ExchangeFormat {
             ]))
         }))
         top.append("appointmentTypes", .array(instance.appointmentTypes.map { t in
-            .object(JSONObject([
+            var o = JSONObject([
                 "id": .string(t.id), "durationMinutes": .number(Double(t.durationMinutes)),
                 "roles": .array(t.roles.map { .object(JSONObject(["skills": strings($0.skills)])) }),
                 "roomKinds": strings(t.roomKinds),
@@ -67,10 +69,28 @@ extension ExchangeFormat {
                 }),
                 "setupMinutes": .number(Double(t.setupMinutes)), "cleanupMinutes": .number(Double(t.cleanupMinutes)),
                 "telehealth": .bool(t.telehealth),
-            ]))
+            ])
+            if v2, let prep = t.prep { o.append("prep", .string(prep)) }
+            if v2, let minutes = t.reminderMinutesBefore { o.append("reminderMinutesBefore", .array(minutes.map { .number(Double($0)) })) }
+            return .object(o)
         }))
+        if v2 {
+            let providerLocation = Dictionary(instance.providers.map { ($0.id, $0.shifts.first?.location ?? first) },
+                                              uniquingKeysWith: { a, _ in a })
+            top.append("holds", .array(instance.holds.map { h in
+                let location = providerLocation[h.provider] ?? first
+                var o = JSONObject()
+                o.append("id", .string(h.id))
+                o.append("provider", .string(h.provider))
+                o.append("start", clock.instant(h.span.start, location))
+                o.append("end", clock.instant(h.span.end, location))
+                o.append("priorities", .array(Priority.allCases.filter(h.priorities.contains).map { .string($0.rawValue) }))
+                o.append("releaseMinutesBefore", .number(Double(h.releaseMinutesBefore)))
+                return .object(o)
+            }))
+        }
         top.append("requests", .array(instance.requests.indices.map { i in
-            .object(encode(instance.requests[i], location: index.displayLocation(ofRequest: i), clock: clock))
+            .object(encode(instance.requests[i], location: index.displayLocation(ofRequest: i), clock: clock, version2: v2))
         }))
         let ob = instance.objective
         func per(_ p: PerPriority<Double>) -> JSONValue {
@@ -87,7 +107,7 @@ extension ExchangeFormat {
         return top
     }
 
-    private static func encode(_ r: Request, location: String?, clock: InstantWriter) -> JSONObject {
+    private static func encode(_ r: Request, location: String?, clock: InstantWriter, version2: Bool) -> JSONObject {
         var o = JSONObject()
         o.append("id", .string(r.id))
         o.append("patient", .string(r.patient))
@@ -120,6 +140,13 @@ extension ExchangeFormat {
                 "start": clock.instant(c.start, location), "status": .string(c.status.rawValue),
                 "pinned": .bool(c.pinned),
             ])))
+        }
+        if version2, let a = r.authorization {
+            var ao = JSONObject()
+            ao.append("status", .string(a.status.rawValue))
+            if let from = a.validFrom { ao.append("validFrom", clock.instant(from, location)) }
+            if let until = a.validUntil { ao.append("validUntil", clock.instant(until, location)) }
+            o.append("authorization", .object(ao))
         }
         return o
     }

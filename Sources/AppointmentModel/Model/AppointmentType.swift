@@ -29,10 +29,16 @@ public struct AppointmentType: Sendable, Hashable, Identifiable {
     public var setupMinutes: Int
     public var cleanupMinutes: Int
     public var telehealth: Bool
+    /// Preparation instructions for the patient (format 2; text, no patient data).
+    public var prep: String?
+    /// Minutes before the start at which reminders go out, e.g. `[4320, 1440]` (format 2).
+    public var reminderMinutesBefore: [Int]?
 
     public init(id: String, durationMinutes: Int, roles: [Role], roomKinds: [String],
                 equipment: [EquipmentNeed] = [], setupMinutes: Int = 0, cleanupMinutes: Int = 0,
-                telehealth: Bool? = nil) {
+                telehealth: Bool? = nil, prep: String? = nil, reminderMinutesBefore: [Int]? = nil) {
+        self.prep = prep
+        self.reminderMinutesBefore = reminderMinutesBefore
         self.id = id
         self.durationMinutes = durationMinutes
         self.roles = roles

@@ -16,10 +16,22 @@ public struct Instance: Sendable, Hashable {
     public var appointmentTypes: [AppointmentType]
     public var requests: [Request]
     public var objective: Objective
+    /// The format version the instance was read as (1 or 2). Version 1 has no decision time, holds
+    /// or authorizations, and rule 13 is not checked; the writer writes version 2 when any
+    /// version-2 field is set.
+    public var formatVersion: Int
+    /// When the schedule is decided (format 2 `asOf`); nil means the horizon start.
+    public var asOf: Int?
+    /// Provider time kept for some priorities (format 2).
+    public var holds: [Hold]
 
     public init(name: String, timeline: Timeline, horizon: TimeSpan, granularityMinutes: Int,
                 locations: [Location], rooms: [Room], equipment: [EquipmentPool], providers: [Provider],
-                appointmentTypes: [AppointmentType], requests: [Request], objective: Objective) {
+                appointmentTypes: [AppointmentType], requests: [Request], objective: Objective,
+                formatVersion: Int = 1, asOf: Int? = nil, holds: [Hold] = []) {
+        self.formatVersion = formatVersion
+        self.asOf = asOf
+        self.holds = holds
         self.name = name
         self.timeline = timeline
         self.horizon = horizon
@@ -32,4 +44,10 @@ public struct Instance: Sendable, Hashable {
         self.requests = requests
         self.objective = objective
     }
+
+    /// The decision time of new bookings: `asOf`, or the horizon start.
+    public var decisionTime: Int { asOf ?? horizon.start }
+
+    /// Whether rules 11–13 apply (a version-2 instance).
+    public var usesVersion2Rules: Bool { formatVersion >= 2 }
 }

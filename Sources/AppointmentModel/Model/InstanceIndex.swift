@@ -41,6 +41,8 @@ public struct InstanceIndex: Sendable {
     /// Per room: the first room interchangeable with it (same location, same kinds, same open
     /// intervals). Since a change of room alone costs nothing, such rooms differ only in name.
     public let roomClass: [Int]
+    /// Per provider: its holds (format 2), sorted by start.
+    public let holdsOfProvider: [[Hold]]
 
     public struct PoolKey: Hashable, Sendable {
         public var kind: String
@@ -83,6 +85,12 @@ public struct InstanceIndex: Sendable {
             roomClass.append(firstOfShape[shape]!)
         }
         self.roomClass = roomClass
+        var holds = [[Hold]](repeating: [], count: instance.providers.count)
+        let providerIndex = provider
+        for hold in instance.holds.sorted(by: { ($0.span, $0.id) < ($1.span, $1.id) }) {
+            if let p = providerIndex[hold.provider] { holds[p].append(hold) }
+        }
+        holdsOfProvider = holds
         var pools: [PoolKey: Int] = [:]
         for (i, p) in instance.equipment.enumerated() {
             let key = PoolKey(kind: p.kind, location: p.location)
@@ -173,6 +181,22 @@ public struct InstanceIndex: Sendable {
     public func roomIsOpen(_ r: Int, for interval: TimeSpan) -> Bool {
         let i = Self.lastIndex(in: sortedOpen[r], atMost: interval.start) { $0.start }
         return i >= 0 && openMaxEnd[r][i] >= interval.end
+    }
+
+    /// The holds of the provider with id `id` (empty for an unknown id).
+    public func holds(of id: String) -> [Hold] { provider[id].map { holdsOfProvider[$0] } ?? [] }
+
+    /// The first hold of provider `p` that overlaps `visit` and does not admit `priority` at
+    /// `decisionTime` (rule 12), if any.
+    ///
+    /// - Complexity: O(h) for h holds of the provider (a handful).
+    @inline(__always)
+    public func blockingHold(of p: Int, for priority: Priority, decidedAt decisionTime: Int, overlapping visit: TimeSpan) -> Hold? {
+        for hold in holdsOfProvider[p] {
+            if hold.span.start >= visit.end { break }
+            if hold.span.end > visit.start, !hold.admits(priority, decidedAt: decisionTime) { return hold }
+        }
+        return nil
     }
 
     /// Whether provider `p` holds every skill of `role`.

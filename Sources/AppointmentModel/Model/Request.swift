@@ -85,11 +85,15 @@ public struct Request: Sendable, Hashable, Identifiable {
     public var group: GroupMembership?
     public var after: SeriesLink?
     public var current: ExistingBooking?
+    /// The insurer's authorization (format 2); nil means none is needed.
+    public var authorization: Authorization?
 
     public init(id: String, patient: String, type: String, priority: Priority, earliest: Int, latest: Int,
                 arrival: Int, locations: [String]? = nil, providers: [String]? = nil,
                 preferredProviders: [String]? = nil, patientAvailability: [TimeSpan]? = nil,
-                group: GroupMembership? = nil, after: SeriesLink? = nil, current: ExistingBooking? = nil) {
+                group: GroupMembership? = nil, after: SeriesLink? = nil, current: ExistingBooking? = nil,
+                authorization: Authorization? = nil) {
+        self.authorization = authorization
         self.id = id
         self.patient = patient
         self.type = type
