@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "GLPKBackend", targets: ["GLPKBackend"]),
         .library(name: "RealTimeBooking", targets: ["RealTimeBooking"]),
         .library(name: "BatchOptimizer", targets: ["BatchOptimizer"]),
+        .library(name: "LivingClinic", targets: ["LivingClinic"]),
         .executable(name: "appointment-optimizer", targets: ["AppointmentOptimizerCLI"]),
     ],
     dependencies: [
@@ -42,10 +43,14 @@ let package = Package(
         .target(name: "BatchOptimizer", dependencies: ["AppointmentModel", "RealTimeBooking", "MIPModel", "GLPKBackend",
                                                      .product(name: "Logging", package: "swift-log")],
                 swiftSettings: strict),
+        // The living clinic: the desk as the clinic's state, live changes, repair, refill, the journal.
+        .target(name: "LivingClinic", dependencies: ["AppointmentModel", "RealTimeBooking", "BatchOptimizer"],
+                swiftSettings: strict),
         // The model, the exchange format, instance checks, the validator and the cost.
         .target(name: "AppointmentModel", swiftSettings: strict),
         // Umbrella module: re-exports every public module of the library.
-        .target(name: "AppointmentOptimizer", dependencies: ["AppointmentModel", "MIPModel", "GLPKBackend", "RealTimeBooking", "BatchOptimizer"],
+        .target(name: "AppointmentOptimizer", dependencies: ["AppointmentModel", "MIPModel", "GLPKBackend", "RealTimeBooking", "BatchOptimizer",
+                                                           "LivingClinic"],
                 swiftSettings: strict),
         .executableTarget(
             name: "AppointmentOptimizerCLI",
@@ -66,6 +71,8 @@ let package = Package(
         .testTarget(name: "GLPKLinkTests", dependencies: ["CGLPK"], swiftSettings: strict),
         .testTarget(name: "BatchOptimizerTests", dependencies: ["BatchOptimizer", "AppointmentModel", "RealTimeBooking", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "RealTimeBookingTests", dependencies: ["RealTimeBooking", "AppointmentModel", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "LivingClinicTests", dependencies: ["LivingClinic", "AppointmentModel", "RealTimeBooking", "TestSupport"],
+                    swiftSettings: strict),
         .testTarget(name: "GLPKBackendTests", dependencies: ["GLPKBackend", "MIPModel", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "CLITests", dependencies: ["AppointmentModel", "TestSupport", "AppointmentOptimizerCLI", "front-desk", "nightly-job"],
                     swiftSettings: strict),

@@ -4,3 +4,4 @@
 @_exported import MIPModel
 @_exported import RealTimeBooking
 @_exported import BatchOptimizer
+@_exported import LivingClinic

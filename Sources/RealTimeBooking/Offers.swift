@@ -1,8 +1,5 @@
 import AppointmentModel
 
-/// Where one request goes: one provider per role (role order), a room or none, a start; the
-/// same value as a solution's ``Assignment``.
-public typealias Placement = Assignment
 
 /// What an offer adds to the spec's cost, part by part.
 public struct MarginalCost: Sendable, Hashable {

@@ -261,7 +261,7 @@ public enum ExchangeFormat {
 
     /// Reads one request. Requests are most of a large instance, so their members are found in one
     /// pass over the object instead of one lookup per field.
-    private static func readRequest(_ o: JSONView, path: ElementPath, id: String, version2: Bool, _ r: inout FieldReader) -> Request? {
+    static func readRequest(_ o: JSONView, path: ElementPath, id: String, version2: Bool, _ r: inout FieldReader) -> Request? {
         // Node index of each member's value (0: absent; node 0 is the document root, never a member).
         var found = RequestMembers()
         o.forEachMember { key, value in

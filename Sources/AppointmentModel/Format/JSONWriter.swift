@@ -8,6 +8,37 @@ public enum JSONWriter {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Writes `value` on one line with no line breaks inside (JSON Lines), `, ` and `: ` between
+    /// members as Python's `json.dumps` writes them.
+    public static func writeLine(_ value: JSONValue) -> String {
+        var out: [UInt8] = []
+        emitCompact(value, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func emitCompact(_ value: JSONValue, into out: inout [UInt8]) {
+        switch value {
+        case .array(let items):
+            out.append(91)
+            for (i, item) in items.enumerated() {
+                if i > 0 { out.append(contentsOf: ", ".utf8) }
+                emitCompact(item, into: &out)
+            }
+            out.append(93)
+        case .object(let object):
+            out.append(123)
+            for i in object.keys.indices {
+                if i > 0 { out.append(contentsOf: ", ".utf8) }
+                string(object.keys[i], into: &out)
+                out.append(contentsOf: ": ".utf8)
+                emitCompact(object.values[i], into: &out)
+            }
+            out.append(125)
+        default:
+            emit(value, level: 0, indent: 0, into: &out)
+        }
+    }
+
     private static func isScalar(_ v: JSONValue) -> Bool {
         switch v {
         case .array, .object: false

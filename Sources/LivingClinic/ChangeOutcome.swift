@@ -1,0 +1,62 @@
+import AppointmentModel
+
+/// What one change did to the clinic: whether it applied, what it booked, displaced, repaired,
+/// sent back to the waiting list or cancelled, and the journal lines that record it.
+public struct ChangeOutcome: Sendable, Hashable {
+    /// The change as asked.
+    public var event: ClinicEvent
+    /// Nil when applied; otherwise why nothing changed.
+    public var refusal: String?
+    /// Bookings made (by `book`, `place`, `fill`), in order.
+    public var booked: [Placement] = []
+    /// Bookings moved by the change itself (`place` of a booked request) or by a repair.
+    public var moved: [Move] = []
+    /// Bookings the change broke, each with its reason; each is then either in `moved` (repaired)
+    /// or in `waiting`.
+    public var displaced: [Displacement] = []
+    /// Requests that went back to the waiting list (displaced and not re-placed, or unbooked).
+    public var waiting: [String] = []
+    /// Requests that left the clinic (a cancel, with its group and dependent series members).
+    public var cancelled: [String] = []
+    /// Holds whose release time passed when the clock moved to this change's `at`.
+    public var releasedHolds: [String] = []
+    /// Journal sequence numbers of the lines that record the change (empty when refused).
+    public var journal: ClosedRange<Int>?
+
+    public var isApplied: Bool { refusal == nil }
+
+    /// Displaced bookings that found a new place.
+    public var repaired: [Move] { moved.filter { m in displaced.contains { $0.request == m.request } } }
+
+    public init(event: ClinicEvent) { self.event = event }
+
+    static func refused(_ event: ClinicEvent, _ why: String) -> ChangeOutcome {
+        var o = ChangeOutcome(event: event)
+        o.refusal = why
+        return o
+    }
+}
+
+/// A booking moved from one placement to another.
+public struct Move: Sendable, Hashable {
+    public var request: String
+    public var from: Placement
+    public var to: Placement
+}
+
+/// A booking that a change broke.
+public struct Displacement: Sendable, Hashable {
+    public var request: String
+    public var from: Placement
+    public var reason: String
+}
+
+/// Why a desk cannot be built or restored.
+public struct DeskError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The instance checker's errors (each names its field and id), or the journal line that failed.
+    public var issues: [String]
+
+    public var description: String {
+        issues.count == 1 ? issues[0] : "\(issues.count) problems:\n" + issues.prefix(50).map { "  - \($0)" }.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,247 @@
+import AppointmentModel
+@_spi(Optimizer) import RealTimeBooking
+
+extension ClinicState {
+    /// Applies one change at its `at`, whole or not at all.
+    ///
+    /// The clock moves to `at` (it never goes back) and every booking the change makes is decided
+    /// then (rules 12 and 13). A refused change leaves the state exactly as it was, the clock
+    /// included, and says why.
+    ///
+    /// - Complexity: `book`, `place`, `confirm` and `fill` work on the engine in place (an offer
+    ///   search each); the others change the clinic itself and rebuild the engine, O(n log n) in
+    ///   the instance, plus an offer search per displaced booking.
+    public mutating func apply(_ event: ClinicEvent) -> ChangeOutcome {
+        guard event.at >= now else {
+            return .refused(event, "at goes back: the clock is already at minute \(now) and the line says minute \(event.at)")
+        }
+        let before = self
+        advanceClock(to: event.at)
+        var outcome = ChangeOutcome(event: event)
+        outcome.releasedHolds = instance.holds.filter { $0.releaseTime > before.now && $0.releaseTime <= event.at }.map(\.id)
+        let refusal: String?
+        switch event.change {
+        case .arrive(let request): refusal = arrive(request)
+        case .book(let id): refusal = book(id, &outcome)
+        case .place(let p): refusal = place(p, &outcome)
+        case .cancel(let id): refusal = cancel(id, &outcome)
+        case .unbook(let id): refusal = unbook(id, &outcome)
+        case .confirm(let id): refusal = confirm(id)
+        case .block(let provider, let span, let reason, let repair):
+            refusal = block(provider, span, reason, repair: repair, &outcome)
+        case .unblock(let provider, let span): refusal = unblock(provider, span)
+        case .closeRoom(let room, let span, let repair): refusal = closeRoom(room, span, repair: repair, &outcome)
+        case .hold(let hold, let repair): refusal = addHold(hold, repair: repair, &outcome)
+        case .releaseHold(let id): refusal = releaseHold(id)
+        case .authorize(let id, let authorization, let repair): refusal = authorize(id, authorization, repair: repair, &outcome)
+        case .fill: refusal = fill(&outcome)
+        }
+        if let refusal {
+            self = before
+            var refused = ChangeOutcome.refused(event, refusal)
+            refused.releasedHolds = []
+            return refused
+        }
+        return outcome
+    }
+
+    /// Moves the clock to `t` (never back): new bookings start at or after it and holds whose
+    /// release time has passed admit every priority.
+    public mutating func advanceClock(to t: Int) {
+        guard t > now else { return }
+        instance.asOf = t
+        engine.setDecisionTime(t)
+    }
+
+    // MARK: Requests
+
+    private mutating func arrive(_ request: Request) -> String? {
+        if requestIndex(request.id) != nil { return "request \(request.id) is already in the clinic (ids are unique)" }
+        if request.current != nil { return "request \(request.id): an arriving request has no booking; book or place it after it arrives" }
+        var next = instance
+        next.requests.append(request)
+        let errors = InstanceChecker.check(InstanceIndex(next), existingBookings: false).filter {
+            $0.severity == .error && ($0.id == request.id || $0.path.contains("(\(request.id))") || $0.message.contains(request.id))
+        }
+        if let first = errors.first { return "request \(request.id) cannot join: \(first)" + (errors.count > 1 ? " (and \(errors.count - 1) more)" : "") }
+        instance = next
+        rebuild()
+        return nil
+    }
+
+    private mutating func book(_ id: String, _ outcome: inout ChangeOutcome) -> String? {
+        guard let r = requestIndex(id) else { return "unknown request \(id)" }
+        if instance.requests[r].current != nil { return "request \(id) is already booked; place it to move it" }
+        let members = unit(of: id)
+        let result = engine.offers(for: id, limit: 1)
+        guard let best = result.offers.first else {
+            return "no offer for request \(id): \(result.explanation?.main?.rawValue ?? "none found")"
+        }
+        do throws(BookingError) { try engine.book(best) } catch { return "\(error)" }
+        syncCurrent(members)
+        outcome.booked = best.placements
+        return nil
+    }
+
+    private mutating func place(_ p: Placement, _ outcome: inout ChangeOutcome) -> String? {
+        guard let r = requestIndex(p.request) else { return "unknown request \(p.request)" }
+        let members = unit(of: p.request)
+        var placements = [p]
+        if members.count > 1, let gid = instance.requests[r].group?.id {
+            // A group is booked or moved whole: stage each member's line until all have come.
+            var staged = stagedGroupPlacements[gid, default: []].filter { $0.request != p.request }
+            staged.append(p)
+            guard Set(staged.map(\.request)) == Set(members) else {
+                stagedGroupPlacements[gid] = staged
+                return nil
+            }
+            stagedGroupPlacements[gid] = nil
+            placements = members.compactMap { m in staged.first { $0.request == m } }
+        }
+        let old = placements.compactMap { q in requestIndex(q.request).flatMap(placement) }
+        let isMove = !old.isEmpty
+        if isMove, old.count != placements.count { return "group of \(p.request) is only partly booked" }
+        do throws(BookingError) {
+            if isMove { try engine.move(Offer(placements: placements)) } else { try engine.book(Offer(placements: placements)) }
+        } catch { return "\(error)" }
+        syncCurrent(placements.map(\.request))
+        if isMove {
+            for (from, to) in zip(old, placements) where from != to { outcome.moved.append(Move(request: to.request, from: from, to: to)) }
+        } else {
+            outcome.booked = placements
+        }
+        return nil
+    }
+
+    private mutating func confirm(_ id: String) -> String? {
+        guard let r = requestIndex(id) else { return "unknown request \(id)" }
+        guard instance.requests[r].current != nil else { return "request \(id) is not booked; book it before confirming" }
+        instance.requests[r].current?.status = .confirmed
+        rebuild()  // the engine prices moves by status
+        return nil
+    }
+
+    /// The patient cancels: the request leaves with its group and, transitively, the series
+    /// members that follow it.
+    private mutating func cancel(_ id: String, _ outcome: inout ChangeOutcome) -> String? {
+        guard requestIndex(id) != nil else { return "unknown request \(id) (a cancelled request is unknown from then on)" }
+        var leaving = Set<String>()
+        var queue = [id]
+        while let next = queue.popLast() {
+            for m in unit(of: next) where leaving.insert(m).inserted {
+                queue += instance.requests.filter { $0.after?.request == m }.map(\.id)
+            }
+        }
+        outcome.cancelled = instance.requests.map(\.id).filter(leaving.contains)
+        instance.requests.removeAll { leaving.contains($0.id) }
+        for (g, staged) in stagedGroupPlacements { stagedGroupPlacements[g] = staged.filter { !leaving.contains($0.request) } }
+        rebuild()
+        return nil
+    }
+
+    /// Cancels the booking only: the request (with its group and the booked series members that
+    /// follow it) waits again.
+    private mutating func unbook(_ id: String, _ outcome: inout ChangeOutcome) -> String? {
+        guard let r = requestIndex(id) else { return "unknown request \(id)" }
+        guard instance.requests[r].current != nil else { return "request \(id) is not booked" }
+        let freed = closure(of: [id])
+        outcome.waiting = freed
+        for m in freed { if let k = requestIndex(m) { instance.requests[k].current = nil } }
+        rebuild()
+        return nil
+    }
+
+    /// The booked requests that must leave with `ids`: their groups and, transitively, the
+    /// booked series members that follow them. In instance order.
+    func closure(of ids: [String]) -> [String] {
+        var out = Set<String>()
+        var queue = ids
+        while let next = queue.popLast() {
+            for m in unit(of: next) where out.insert(m).inserted {
+                queue += instance.requests.filter { $0.after?.request == m && $0.current != nil }.map(\.id)
+            }
+        }
+        return instance.requests.map(\.id).filter { out.contains($0) && requestIndex($0).map { instance.requests[$0].current != nil } == true }
+    }
+
+    // MARK: The clinic
+
+    private mutating func block(_ provider: String, _ span: TimeSpan, _ reason: String?, repair: Bool,
+                                _ outcome: inout ChangeOutcome) -> String? {
+        guard let p = engine.index.provider[provider] else { return "unknown provider \(provider)" }
+        instance.providers[p].blocks.append(Block(span: span, reason: reason))
+        let hit = bookings { r, b in
+            b.providers.contains(provider) && typeOf(r).map { $0.visit(at: b.start).overlaps(span) } == true
+        }
+        displace(hit.map { ($0, "\(provider) is away (\(reason ?? "blocked"))") }, repair: repair, &outcome)
+        return nil
+    }
+
+    private mutating func unblock(_ provider: String, _ span: TimeSpan) -> String? {
+        guard let p = engine.index.provider[provider] else { return "unknown provider \(provider)" }
+        guard let k = instance.providers[p].blocks.firstIndex(where: { $0.span == span }) else {
+            return "provider \(provider) has no block with exactly these bounds"
+        }
+        instance.providers[p].blocks.remove(at: k)
+        rebuild()
+        return nil
+    }
+
+    private mutating func closeRoom(_ room: String, _ span: TimeSpan, repair: Bool, _ outcome: inout ChangeOutcome) -> String? {
+        guard let k = engine.index.room[room] else { return "unknown room \(room)" }
+        var open: [TimeSpan] = []
+        for o in instance.rooms[k].open {
+            if !o.overlaps(span) { open.append(o); continue }
+            if o.start < span.start { open.append(TimeSpan(start: o.start, end: span.start)) }
+            if span.end < o.end { open.append(TimeSpan(start: span.end, end: o.end)) }
+        }
+        instance.rooms[k].open = open
+        let hit = bookings { r, b in
+            b.room == room && typeOf(r).map { $0.roomInterval(at: b.start).overlaps(span) } == true
+        }
+        displace(hit.map { ($0, "room \(room) is closed") }, repair: repair, &outcome)
+        return nil
+    }
+
+    private mutating func addHold(_ hold: Hold, repair: Bool, _ outcome: inout ChangeOutcome) -> String? {
+        if instance.holds.contains(where: { $0.id == hold.id }) { return "hold id \(hold.id) is in use" }
+        guard engine.index.provider[hold.provider] != nil else { return "unknown provider \(hold.provider)" }
+        if hold.priorities.isEmpty { return "hold \(hold.id): priorities is empty" }
+        instance.holds.append(hold)
+        let hit = bookings { r, b in
+            b.providers.contains(hold.provider) && !hold.admits(instance.requests[r].priority, decidedAt: now)
+                && typeOf(r).map { $0.visit(at: b.start).overlaps(hold.span) } == true
+        }
+        displace(hit.map { ($0, "held by \(hold.id) for other priorities") }, repair: repair, &outcome)
+        return nil
+    }
+
+    private mutating func releaseHold(_ id: String) -> String? {
+        guard let k = instance.holds.firstIndex(where: { $0.id == id }) else { return "no hold \(id)" }
+        instance.holds.remove(at: k)
+        rebuild()
+        return nil
+    }
+
+    private mutating func authorize(_ id: String, _ authorization: Authorization, repair: Bool,
+                                    _ outcome: inout ChangeOutcome) -> String? {
+        guard let r = requestIndex(id) else { return "unknown request \(id)" }
+        instance.requests[r].authorization = authorization
+        var hit: [Int] = []
+        if let b = instance.requests[r].current, let t = typeOf(r), !authorization.allows(t.visit(at: b.start)) { hit = [r] }
+        displace(hit.map { ($0, "authorization is \(authorization.status.rawValue) or does not cover the visit") },
+                 repair: repair, &outcome)
+        return nil
+    }
+
+    // MARK: Helpers
+
+    func typeOf(_ r: Int) -> AppointmentType? {
+        engine.index.requestType[r].map { instance.appointmentTypes[$0] }
+    }
+
+    /// Indices of booked requests whose booking satisfies `test`.
+    func bookings(where test: (Int, ExistingBooking) -> Bool) -> [Int] {
+        instance.requests.indices.filter { r in instance.requests[r].current.map { test(r, $0) } ?? false }
+    }
+}

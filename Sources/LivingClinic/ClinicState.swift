@@ -1,0 +1,100 @@
+import AppointmentModel
+@_spi(Optimizer) import RealTimeBooking
+
+/// The clinic's living state: a format-2 instance whose booked requests carry `current`, with the
+/// clock (`asOf`), holds, blocks, room closings and authorizations as they are now, and a booking
+/// engine kept in step with it.
+///
+/// Every change is a ``ClinicEvent`` applied whole or not at all by ``apply(_:)``, which returns
+/// what it did and the journal lines that record its outcome (see `clinic-events.md`: a `book`
+/// or `fill` is journaled as the `place` lines it produced, a change that displaced bookings as
+/// the change with `"repair": false` followed by the repairs' `place` lines). Replaying those
+/// lines on the state before the change gives the same state.
+///
+/// A value type: copy it to try something out. ``ClinicDesk`` shares one between tasks.
+public struct ClinicState: Sendable {
+    /// The state as an instance (booked requests carry `current`; `asOf` is ``now``).
+    public internal(set) var instance: Instance
+    /// The booking engine over ``instance``; rebuilt when the clinic itself changes.
+    public internal(set) var engine: BookingEngine
+    /// The clock: no new booking starts before it.
+    public var now: Int { instance.decisionTime }
+    /// Group placements of `place` lines waiting for the rest of their group (a group is booked
+    /// or moved whole, and the spec's `place` names one request).
+    var stagedGroupPlacements: [String: [Placement]] = [:]
+
+    /// A state from an instance (format 1 or 2), which must pass the instance checker.
+    ///
+    /// - Throws: ``DeskError`` with the checker's errors, each naming its field and id.
+    public init(_ instance: Instance) throws(DeskError) {
+        let errors = InstanceChecker.errors(in: instance)
+        guard errors.isEmpty else { throw DeskError(issues: errors.map(\.description)) }
+        var living = instance
+        living.formatVersion = 2
+        if living.asOf == nil { living.asOf = instance.decisionTime }
+        self.instance = living
+        engine = BookingEngine(living)
+    }
+
+    /// A state restored from a snapshot and the journal lines written after it.
+    ///
+    /// - Throws: ``DeskError`` when the snapshot is invalid or a line is refused (a journal of
+    ///   outcomes replays without refusals).
+    public init(restoring snapshot: Instance, journal: [ClinicEvent]) throws(DeskError) {
+        try self.init(snapshot)
+        for (k, event) in journal.enumerated() {
+            let outcome = apply(event)
+            if let why = outcome.refusal { throw DeskError(issues: ["journal line \(k + 1) (\(event.change.op)): \(why)"]) }
+        }
+    }
+
+    /// The state as a format-2 instance, ready to be written (``ExchangeFormat/write(_:)``).
+    public func snapshot() -> Instance { instance }
+
+    /// The schedule as a solution of ``instance`` (every booking kept).
+    public func solution() -> Solution { .baseline(of: instance) }
+
+    /// Requests waiting (not booked), in instance order.
+    public var waitingList: [Request] { instance.requests.filter { $0.current == nil } }
+
+    /// The booking of request `id`.
+    public func booking(of id: String) -> Placement? { engine.booking(of: id) }
+
+    // MARK: Internals shared by the changes
+
+    /// Index of request `id` in ``instance`` (the engine's index is built from it).
+    func requestIndex(_ id: String) -> Int? { engine.index.request[id] }
+
+    /// Rebuilds the engine from ``instance`` (after the clinic itself changed).
+    mutating func rebuild() {
+        engine = BookingEngine(instance)
+    }
+
+    /// Copies the engine's booking of each request in `ids` into ``instance`` as its `current`:
+    /// a new or moved booking is tentative and not pinned; an unchanged one keeps its status.
+    mutating func syncCurrent(_ ids: [String]) {
+        for id in ids {
+            guard let r = requestIndex(id) else { continue }
+            let old = instance.requests[r].current
+            guard let b = engine.booking(of: id) else { instance.requests[r].current = nil; continue }
+            if let old, old.start == b.start, old.providers == b.providers, old.room == b.room { continue }
+            let unchanged = old.map { $0.start == b.start && Set($0.providers) == Set(b.providers) } ?? false
+            instance.requests[r].current = ExistingBooking(providers: b.providers, room: b.room, start: b.start,
+                                                           status: unchanged ? old!.status : .tentative,
+                                                           pinned: unchanged ? old!.pinned : false)
+        }
+    }
+
+    /// The members of request `id`'s group (itself when alone), as ids.
+    func unit(of id: String) -> [String] {
+        guard let r = requestIndex(id) else { return [id] }
+        return engine.groupMembers(r).map { instance.requests[$0].id }
+    }
+
+    /// The current booking of request index `r` as a placement.
+    func placement(_ r: Int) -> Placement? {
+        instance.requests[r].current.map {
+            Placement(request: instance.requests[r].id, providers: $0.providers, room: $0.room, start: $0.start)
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import AppointmentModel
+
+/// One line of a desk's journal: a change that happened, with its sequence number.
+public struct JournalEntry: Sendable, Hashable {
+    public var sequence: Int
+    public var event: ClinicEvent
+
+    public init(sequence: Int, event: ClinicEvent) {
+        self.sequence = sequence
+        self.event = event
+    }
+
+    /// The line in the event-stream format, with `seq` as an extra member.
+    public func line(for instance: Instance) -> String { event.line(for: instance, seq: sequence) }
+}
+
+extension ChangeOutcome {
+    /// The lines that record this outcome so that replaying them restores the same state: the
+    /// outcomes, not the intents (`clinic-events.md`). A `book` or `fill` becomes the `place` lines
+    /// it produced; a change that displaced bookings is written with `"repair": false`, followed
+    /// by the `place` lines of the repairs. Empty for a refused change.
+    public var journalEvents: [ClinicEvent] {
+        guard isApplied else { return [] }
+        let at = event.at
+        func places(_ ps: [Placement]) -> [ClinicEvent] { ps.map { ClinicEvent(at: at, .place($0)) } }
+        switch event.change {
+        case .book, .fill:
+            return places(booked)
+        case .block(let provider, let span, let reason, _):
+            return [ClinicEvent(at: at, .block(provider: provider, span: span, reason: reason, repair: false))] + places(repaired.map(\.to))
+        case .closeRoom(let room, let span, _):
+            return [ClinicEvent(at: at, .closeRoom(room: room, span: span, repair: false))] + places(repaired.map(\.to))
+        case .hold(let hold, _):
+            return [ClinicEvent(at: at, .hold(hold, repair: false))] + places(repaired.map(\.to))
+        case .authorize(let id, let authorization, _):
+            return [ClinicEvent(at: at, .authorize(request: id, authorization, repair: false))] + places(repaired.map(\.to))
+        default:
+            return [event]
+        }
+    }
+}
