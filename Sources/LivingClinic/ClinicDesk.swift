@@ -13,8 +13,6 @@ public final class ClinicDesk: Sendable {
         var state: ClinicState
         var journal: [JournalEntry] = []
         var nextSequence = 1
-        /// A hook called under the lock with each change's journal entries before it returns
-        /// (a service writes them in the same transaction as its acknowledgement).
     }
 
     private let guarded: Mutex<Guarded>
@@ -54,6 +52,19 @@ public final class ClinicDesk: Sendable {
             g.journal += entries
             outcome.journal = entries.first!.sequence...entries.last!.sequence
             onJournal?(entries)
+            return outcome
+        }
+    }
+
+    /// Applies a nightly plan made from the snapshot `base` (see ``ClinicState/applyPlan(_:from:at:)``),
+    /// journaling the changes it made.
+    public func applyPlan(_ plan: Solution, from base: Instance) -> PlanOutcome {
+        guarded.withLock { g in
+            let outcome = g.state.applyPlan(plan, from: base)
+            let entries = outcome.events.enumerated().map { JournalEntry(sequence: g.nextSequence + $0.offset, event: $0.element) }
+            g.nextSequence += entries.count
+            g.journal += entries
+            if !entries.isEmpty { onJournal?(entries) }
             return outcome
         }
     }
