@@ -17,12 +17,19 @@ extension ClinicEvent {
     private static func read(_ o: JSONView, _ r: inout FieldReader) -> ClinicEvent? {
         let at = r.minute(o, "at", "event", id: nil)
         guard let op = r.string(o, "op", "event", id: nil) else { return nil }
-        let path = "event(\(op))"
+        // The path names the operation and the id it is about: `event(block PRV-001).end`.
+        var subject: String?
+        if let v = o["request"], v.kind == .object, let id = v["id"], id.kind == .string { subject = id.string }
+        for key: StaticString in ["request", "id", "provider", "room"] where subject == nil {
+            if let v = o[key], v.kind == .string { subject = v.string }
+        }
+        let path = subject.map { "event(\(op) \($0))" } ?? "event(\(op))"
         let repair = r.bool(o, "repair", path, id: nil, required: false) ?? true
         func id(_ key: StaticString) -> String? { r.string(o, key, path, id: nil) }
         func span(_ id: String?) -> TimeSpan? {
-            guard let s = r.minute(o, "start", path, id: id), let e = r.minute(o, "end", path, id: id) else { return nil }
-            if e <= s { r.problem("\(path).end", id: id, "is not after start"); return nil }
+            let p = path
+            guard let s = r.minute(o, "start", p, id: id), let e = r.minute(o, "end", p, id: id) else { return nil }
+            if e <= s { r.problem("\(p).end", id: id, "is not after start"); return nil }
             return TimeSpan(start: s, end: e)
         }
         let change: Change?
