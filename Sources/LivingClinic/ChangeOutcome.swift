@@ -18,6 +18,9 @@ public struct ChangeOutcome: Sendable, Hashable {
     public var waiting: [String] = []
     /// Requests that left the clinic (a cancel, with its group and dependent series members).
     public var cancelled: [String] = []
+    /// Repaired bookings that kept their start and providers (a change of room alone) and so
+    /// stay confirmed.
+    public var stillConfirmed: [String] = []
     /// Holds whose release time passed when the clock moved to this change's `at`.
     public var releasedHolds: [String] = []
     /// Journal sequence numbers of the lines that record the change (empty when refused).
@@ -42,6 +45,12 @@ public struct Move: Sendable, Hashable {
     public var request: String
     public var from: Placement
     public var to: Placement
+
+    public init(request: String, from: Placement, to: Placement) {
+        self.request = request
+        self.from = from
+        self.to = to
+    }
 }
 
 /// A booking that a change broke.

@@ -22,7 +22,10 @@ extension ChangeOutcome {
     public var journalEvents: [ClinicEvent] {
         guard isApplied else { return [] }
         let at = event.at
-        func places(_ ps: [Placement]) -> [ClinicEvent] { ps.map { ClinicEvent(at: at, .place($0)) } }
+        // Repairs: their `place` lines, then a `confirm` for each that stayed confirmed.
+        func places(_ ps: [Placement]) -> [ClinicEvent] {
+            ps.map { ClinicEvent(at: at, .place($0)) } + stillConfirmed.map { ClinicEvent(at: at, .confirm(request: $0)) }
+        }
         switch event.change {
         case .book, .fill:
             return places(booked)

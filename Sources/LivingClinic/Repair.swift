@@ -41,7 +41,16 @@ extension ClinicState {
                 do throws(BookingError) {
                     try engine.book(offer)
                     syncCurrent(members)
-                    for p in offer.placements { if let from = old[p.request]?.placement { outcome.moved.append(Move(request: p.request, from: from, to: p)) } }
+                    for p in offer.placements {
+                        guard let before = old[p.request] else { continue }
+                        outcome.moved.append(Move(request: p.request, from: before.placement, to: p))
+                        // A change of room alone does not concern the patient: a confirmed visit stays confirmed.
+                        if before.status == .confirmed, before.placement.start == p.start, before.placement.providers == p.providers,
+                           let r = requestIndex(p.request) {
+                            instance.requests[r].current?.status = .confirmed
+                            outcome.stillConfirmed.append(p.request)
+                        }
+                    }
                     continue
                 } catch {}
             }
@@ -72,8 +81,32 @@ extension ClinicState {
         return d
     }
 
+    /// The unit of `id` at its old starts with its old providers, each in-person member in the
+    /// first room of a fitting kind that takes it: the repair that the patients do not notice.
+    private func sameTimeAnotherRoom(_ id: String, old: [String: (placement: Placement, status: BookingStatus)]) -> Offer? {
+        var trial = engine
+        var placements: [Placement] = []
+        for m in unit(of: id) {
+            guard let before = old[m]?.placement, let r = requestIndex(m), let type = typeOf(r) else { return nil }
+            var options = [before]
+            if type.isInPerson {
+                options = instance.rooms.filter { $0.kinds.contains(where: type.roomKinds.contains) }.map {
+                    Placement(request: m, providers: before.providers, room: $0.id, start: before.start)
+                }
+            }
+            guard let fit = options.first(where: { p in
+                var probe = trial
+                return (try? probe.placeForOptimizer(r, p)) != nil
+            }) else { return nil }
+            try? trial.placeForOptimizer(r, fit)
+            placements.append(fit)
+        }
+        return Offer(placements: placements)
+    }
+
     /// The offer that disturbs the displaced unit of `id` least (see ``displace(_:repair:_:)``).
     private mutating func leastDisruptive(_ id: String, old: [String: (placement: Placement, status: BookingStatus)]) -> Offer? {
+        if let sameTime = sameTimeAnotherRoom(id, old: old) { return sameTime }
         let offers = engine.offers(for: id, limit: 8).offers
         let ob = instance.objective
         func key(_ o: Offer) -> (Int, Double, Int) {
