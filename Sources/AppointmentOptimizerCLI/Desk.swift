@@ -1,6 +1,9 @@
 import AppointmentOptimizer
 import ArgumentParser
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 struct Desk: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,6 +25,7 @@ struct Desk: ParsableCommand {
     @Option(help: "Where to write the end state (a clinic-schedule/2 instance).") var out: String
     @Option(help: "Where to write the journal: the outcomes as event lines with sequence numbers.") var journal: String?
     @Flag(help: "Print one JSON object instead of a report.") var json = false
+    @Flag(help: "Print what each line did (displaced, repaired, waiting) as it is applied.") var verbose = false
 
     func run() throws {
         let start = try loadInstance(instance)
@@ -56,6 +60,16 @@ struct Desk: ParsableCommand {
                 displaced += outcome.displaced.count
                 repaired += outcome.repaired.count
                 booked += outcome.booked.count
+            }
+            if verbose {
+                let what = outcome.refusal.map { "refused: \($0)" } ?? ([
+                    outcome.booked.isEmpty ? nil : "booked \(outcome.booked.map(\.request).joined(separator: ","))",
+                    outcome.displaced.isEmpty ? nil : "displaced " + outcome.displaced.map { "\($0.request) (\($0.reason))" }.joined(separator: ", "),
+                    outcome.moved.isEmpty ? nil : "moved " + outcome.moved.map { "\($0.request) \($0.from.start)→\($0.to.start)" }.joined(separator: ", "),
+                    outcome.waiting.isEmpty ? nil : "waiting " + outcome.waiting.joined(separator: ","),
+                    outcome.cancelled.isEmpty ? nil : "cancelled " + outcome.cancelled.joined(separator: ","),
+                ].compactMap { $0 }.joined(separator: "; "))
+                print("line \(number) \(event.change.op): \(what.isEmpty ? "applied" : what)")
             }
         }
         let elapsed = clock.now - began
@@ -102,10 +116,8 @@ func writeAtomically(_ text: String, to path: String) throws {
     let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
     do {
         try Data(text.utf8).write(to: temporary)
-        if FileManager.default.fileExists(atPath: url.path) {
-            _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
-        } else {
-            try FileManager.default.moveItem(at: temporary, to: url)
+        guard rename(temporary.path, url.path) == 0 else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: String(cString: strerror(errno))])
         }
     } catch {
         try? FileManager.default.removeItem(at: temporary)

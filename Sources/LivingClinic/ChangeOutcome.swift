@@ -9,11 +9,15 @@ public struct ChangeOutcome: Sendable, Hashable {
     public var refusal: String?
     /// Bookings made (by `book`, `place`, `fill`), in order.
     public var booked: [Placement] = []
-    /// Bookings moved by the change itself (`place` of a booked request) or by a repair.
+    /// Bookings that changed place: by the change itself (`place` of a booked request), by a
+    /// repair, or moved by a repair's integer program to make room.
     public var moved: [Move] = []
-    /// Bookings the change broke, each with its reason; each is then either in `moved` (repaired)
-    /// or in `waiting`.
+    /// Bookings the change broke, each with its reason: hit by the change, in a group with one
+    /// that was, or following one in a series. Each is then in `repaired` or in `waiting`.
     public var displaced: [Displacement] = []
+    /// Displaced bookings booked again (`from` the old place `to` the new one, which may be the
+    /// same when only a series predecessor moved, or differ only in the room).
+    public var repaired: [Move] = []
     /// Requests that went back to the waiting list (displaced and not re-placed, or unbooked).
     public var waiting: [String] = []
     /// Requests that left the clinic (a cancel, with its group and dependent series members).
@@ -21,15 +25,16 @@ public struct ChangeOutcome: Sendable, Hashable {
     /// Repaired bookings that kept their start and providers (a change of room alone) and so
     /// stay confirmed.
     public var stillConfirmed: [String] = []
+    /// The lines that record the repairs, after the change itself (written with `"repair": false`):
+    /// `place` lines, `confirm` lines for visits that stayed confirmed, and, when the integer
+    /// program moved other bookings to make room, `unbook` lines before their `place` lines.
+    public var repairLines: [ClinicEvent] = []
     /// Holds whose release time passed when the clock moved to this change's `at`.
     public var releasedHolds: [String] = []
     /// Journal sequence numbers of the lines that record the change (empty when refused).
     public var journal: ClosedRange<Int>?
 
     public var isApplied: Bool { refusal == nil }
-
-    /// Displaced bookings that found a new place.
-    public var repaired: [Move] { moved.filter { m in displaced.contains { $0.request == m.request } } }
 
     public init(event: ClinicEvent) { self.event = event }
 

@@ -22,6 +22,12 @@ public struct ClinicState: Sendable {
     /// Group placements of `place` lines waiting for the rest of their group (a group is booked
     /// or moved whole, and the spec's `place` names one request).
     var stagedGroupPlacements: [String: [Placement]] = [:]
+    /// Time for the integer program of a repair (the second stage, after the greedy), on the
+    /// calling thread; zero turns it off. 250 ms by default.
+    public var repairBudget: Duration = .milliseconds(250)
+    /// Requests in a repair's integer program, at most: the displaced ones still waiting, then
+    /// the nearest bookings that may move.
+    public var repairScope = 24
 
     /// A state from an instance (format 1 or 2), which must pass the instance checker.
     ///

@@ -22,21 +22,18 @@ extension ChangeOutcome {
     public var journalEvents: [ClinicEvent] {
         guard isApplied else { return [] }
         let at = event.at
-        // Repairs: their `place` lines, then a `confirm` for each that stayed confirmed.
-        func places(_ ps: [Placement]) -> [ClinicEvent] {
-            ps.map { ClinicEvent(at: at, .place($0)) } + stillConfirmed.map { ClinicEvent(at: at, .confirm(request: $0)) }
-        }
+        func places(_ ps: [Placement]) -> [ClinicEvent] { ps.map { ClinicEvent(at: at, .place($0)) } }
         switch event.change {
         case .book, .fill:
             return places(booked)
         case .block(let provider, let span, let reason, _):
-            return [ClinicEvent(at: at, .block(provider: provider, span: span, reason: reason, repair: false))] + places(repaired.map(\.to))
+            return [ClinicEvent(at: at, .block(provider: provider, span: span, reason: reason, repair: false))] + repairLines
         case .closeRoom(let room, let span, _):
-            return [ClinicEvent(at: at, .closeRoom(room: room, span: span, repair: false))] + places(repaired.map(\.to))
+            return [ClinicEvent(at: at, .closeRoom(room: room, span: span, repair: false))] + repairLines
         case .hold(let hold, _):
-            return [ClinicEvent(at: at, .hold(hold, repair: false))] + places(repaired.map(\.to))
+            return [ClinicEvent(at: at, .hold(hold, repair: false))] + repairLines
         case .authorize(let id, let authorization, _):
-            return [ClinicEvent(at: at, .authorize(request: id, authorization, repair: false))] + places(repaired.map(\.to))
+            return [ClinicEvent(at: at, .authorize(request: id, authorization, repair: false))] + repairLines
         default:
             return [event]
         }

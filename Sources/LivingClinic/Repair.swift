@@ -1,17 +1,21 @@
 import AppointmentModel
+@_spi(Optimizer) import BatchOptimizer
 @_spi(Optimizer) import RealTimeBooking
 
 extension ClinicState {
-    /// Takes the bookings `hits` (request index, reason) out of the schedule with their groups,
-    /// then, when `repair` is set, re-places each with the least disruption; what cannot be
-    /// re-placed waits again, with the booked series members that follow it. Nothing is lost:
-    /// every displaced request is either booked again or on the waiting list.
+    /// Takes the bookings `hits` (request index, reason) out of the schedule with their groups and,
+    /// transitively, the booked series members that follow them (a series member is booked only
+    /// with its predecessor); then, when `repair` is set, re-places them with the least
+    /// disruption, predecessors first: a greedy pass (the same time and providers in another room
+    /// first, else the best offer counting the move), then an integer program over what is still
+    /// waiting and the bookings near it (``repairByProgram(_:old:_:)``). What cannot be re-placed
+    /// waits again. Nothing is lost: every displaced request is booked again or waiting.
     ///
-    /// Least disruption: among the best offers, one that keeps the start and the providers (a
-    /// change of room alone) first, then the lowest marginal cost plus the move cost of the
-    /// booking's status, then the nearest start.
+    /// With `repair` off, every displaced request waits: that is what a journal's `"repair": false`
+    /// line does before the lines of the repairs that followed it.
     ///
-    /// - Complexity: one rebuild of the engine and one offer search per displaced unit.
+    /// - Complexity: one rebuild of the engine, one offer search per displaced unit, and at most
+    ///   ``repairBudget`` for the program.
     mutating func displace(_ hits: [(Int, String)], repair: Bool, _ outcome: inout ChangeOutcome) {
         guard !hits.isEmpty else { rebuild(); return }
         var reasons: [String: String] = [:]
@@ -19,6 +23,15 @@ extension ClinicState {
         for (r, why) in hits {
             for m in unit(of: instance.requests[r].id) where reasons[m] == nil {
                 reasons[m] = "group member \(instance.requests[r].id) displaced: \(why)"
+            }
+        }
+        var queue = Array(reasons.keys)
+        while let id = queue.popLast() {
+            for s in instance.requests where s.after?.request == id && s.current != nil {
+                for m in unit(of: s.id) where reasons[m] == nil {
+                    reasons[m] = "follows \(id), which was displaced"
+                    queue.append(m)
+                }
             }
         }
         let order = instance.requests.indices.filter { reasons[instance.requests[$0].id] != nil }
@@ -33,7 +46,7 @@ extension ClinicState {
         var unplaced: [String] = []
         var done = Set<String>()
         // Predecessors before their successors: a successor's window depends on its predecessor.
-        let ids = order.map { instance.requests[$0].id }.sorted { a, b in depth(a) < depth(b) }
+        let ids = order.map { instance.requests[$0].id }.sorted { a, b in (depth(a), requestIndex(a) ?? 0) < (depth(b), requestIndex(b) ?? 0) }
         for id in ids where !done.contains(id) {
             let members = unit(of: id)
             done.formUnion(members)
@@ -41,14 +54,17 @@ extension ClinicState {
                 do throws(BookingError) {
                     try engine.book(offer)
                     syncCurrent(members)
+                    outcome.repairLines += offer.placements.map { ClinicEvent(at: now, .place($0)) }
                     for p in offer.placements {
                         guard let before = old[p.request] else { continue }
-                        outcome.moved.append(Move(request: p.request, from: before.placement, to: p))
-                        // A change of room alone does not concern the patient: a confirmed visit stays confirmed.
+                        outcome.repaired.append(Move(request: p.request, from: before.placement, to: p))
+                        if before.placement != p { outcome.moved.append(Move(request: p.request, from: before.placement, to: p)) }
+                        // Same time, same providers: the patient sees no change; a confirmed visit stays confirmed.
                         if before.status == .confirmed, before.placement.start == p.start, before.placement.providers == p.providers,
                            let r = requestIndex(p.request) {
                             instance.requests[r].current?.status = .confirmed
                             outcome.stillConfirmed.append(p.request)
+                            outcome.repairLines.append(ClinicEvent(at: now, .confirm(request: p.request)))
                         }
                     }
                     continue
@@ -56,21 +72,79 @@ extension ClinicState {
             }
             unplaced += members
         }
-        // A series member cannot stay booked without its predecessor.
-        var queue = unplaced
-        while let id = queue.popLast() {
-            for s in instance.requests.indices where instance.requests[s].after?.request == id && instance.requests[s].current != nil {
-                let sid = instance.requests[s].id
-                outcome.displaced.append(Displacement(request: sid, from: placement(s)!, reason: "its series predecessor \(id) could not be re-placed"))
-                for m in closure(of: [sid]) {
-                    if let k = requestIndex(m) { instance.requests[k].current = nil }
-                    unplaced.append(m)
-                    queue.append(m)
-                }
+        if repair, !unplaced.isEmpty, repairBudget > .zero {
+            unplaced = repairByProgram(unplaced, old: old, &outcome)
+        }
+        outcome.waiting += instance.requests.map(\.id).filter(Set(unplaced).contains)
+    }
+
+    /// The second stage of a repair: the displaced requests still waiting and the bookings near
+    /// their old places (same providers or room, same day, at most ``repairScope`` in all, none
+    /// pinned or in the past) as one integer program under ``repairBudget``, which may move those
+    /// bookings to make room. Its answer is applied as `unbook` and `place` lines, so that the
+    /// journal restores it exactly; when a line does not apply, nothing of it is kept.
+    ///
+    /// - Returns: the displaced requests still waiting.
+    private mutating func repairByProgram(_ unplaced: [String], old: [String: (placement: Placement, status: BookingStatus)],
+                                          _ outcome: inout ChangeOutcome) -> [String] {
+        let displacedSet = Set(unplaced)
+        var free = Set(unplaced)
+        let anchors = unplaced.compactMap { old[$0]?.placement }
+        func movable(_ r: Int) -> Bool {
+            closure(of: [instance.requests[r].id]).allSatisfy { m in
+                guard let k = requestIndex(m), let c = instance.requests[k].current else { return true }
+                return !c.pinned && c.start >= now
             }
         }
-        if unplaced.count > 0 { rebuild() }
-        outcome.waiting += instance.requests.map(\.id).filter(Set(unplaced).contains)
+        var near: [(distance: Int, id: String)] = []
+        for r in instance.requests.indices {
+            guard let c = instance.requests[r].current, c.start >= now, !c.pinned else { continue }
+            let d = anchors.filter { a in !Set(a.providers).isDisjoint(with: c.providers) || (a.room != nil && a.room == c.room) }
+                .map { abs($0.start - c.start) }.min()
+            if let d, d < 720 { near.append((d, instance.requests[r].id)) }
+        }
+        for (_, id) in near.sorted(by: { ($0.distance, $0.id) < ($1.distance, $1.id) }) where free.count < repairScope {
+            guard let r = requestIndex(id), movable(r) else { continue }
+            free.formUnion(unit(of: id))
+        }
+        let indices = free.compactMap(requestIndex).sorted()
+        guard let next = BatchOptimizer().reoptimize(engine, free: indices, timeLimit: repairBudget) else { return unplaced }
+        // The program's schedule as lines: lift what moves, then place everything it lifted.
+        var changed: [String] = []
+        for id in indices.map({ instance.requests[$0].id }) where engine.booking(of: id) != next.booking(of: id) { changed.append(id) }
+        let movedBooked = changed.filter { engine.booking(of: $0) != nil }
+        let lifted = closure(of: movedBooked)
+        let toPlace = (lifted + changed.filter { engine.booking(of: $0) == nil }).filter { next.booking(of: $0) != nil }
+        guard toPlace.contains(where: displacedSet.contains) else { return unplaced }
+        var lines: [ClinicEvent] = []
+        var liftedSoFar = Set<String>()
+        for id in movedBooked where !liftedSoFar.contains(id) {
+            liftedSoFar.formUnion(closure(of: [id]))
+            lines.append(ClinicEvent(at: now, .unbook(request: id)))
+        }
+        let ordered = toPlace.sorted { (depth($0), requestIndex($0) ?? 0) < (depth($1), requestIndex($1) ?? 0) }
+        lines += ordered.compactMap { id in next.booking(of: id).map { ClinicEvent(at: now, .place($0)) } }
+        var confirmed: [String] = []
+        for id in lifted {
+            guard let r = requestIndex(id), let c = instance.requests[r].current, c.status == .confirmed, let p = next.booking(of: id),
+                  p.start == c.start, Set(p.providers) == Set(c.providers) else { continue }
+            confirmed.append(id)
+        }
+        lines += confirmed.map { ClinicEvent(at: now, .confirm(request: $0)) }
+        let beforeState = self
+        let beforePlacements = Dictionary(uniqueKeysWithValues: toPlace.map { ($0, engine.booking(of: $0) ?? old[$0]?.placement) })
+        for line in lines where !apply(line).isApplied {
+            self = beforeState
+            return unplaced
+        }
+        outcome.repairLines += lines
+        outcome.stillConfirmed += confirmed.filter(displacedSet.contains)
+        for id in toPlace {
+            guard let from = beforePlacements[id] ?? nil, let to = booking(of: id) else { continue }
+            if displacedSet.contains(id) { outcome.repaired.append(Move(request: id, from: from, to: to)) }
+            if from != to { outcome.moved.append(Move(request: id, from: from, to: to)) }
+        }
+        return unplaced.filter { booking(of: $0) == nil }
     }
 
     /// How many series links lead back from request `id` (0 for a request without `after`).
