@@ -79,7 +79,7 @@ extension ClinicState {
     }
 
     /// The second stage of a repair: the displaced requests still waiting and the bookings near
-    /// their old places (same providers or room, same day, at most ``repairScope`` in all, none
+    /// their old places (providers who could see them, or their old rooms; the same day; at most ``repairScope`` in all, none
     /// pinned or in the past) as one integer program under ``repairBudget``, which may move those
     /// bookings to make room. Its answer is applied as `unbook` and `place` lines, so that the
     /// journal restores it exactly; when a line does not apply, nothing of it is kept.
@@ -96,19 +96,31 @@ extension ClinicState {
                 return !c.pinned && c.start >= now
             }
         }
+        // Providers who could see the waiting requests, and their old rooms.
+        var providers = Set<String>()
+        for id in unplaced {
+            guard let r = requestIndex(id), let type = typeOf(r) else { continue }
+            let allowed = instance.requests[r].providers.map(Set.init)
+            for p in instance.providers where type.roles.contains(where: { Set($0.skills).isSubset(of: p.skills) })
+                && (allowed?.contains(p.id) ?? true) { providers.insert(p.id) }
+        }
+        let rooms = Set(anchors.compactMap(\.room))
         var near: [(distance: Int, id: String)] = []
         for r in instance.requests.indices {
-            guard let c = instance.requests[r].current, c.start >= now, !c.pinned else { continue }
-            let d = anchors.filter { a in !Set(a.providers).isDisjoint(with: c.providers) || (a.room != nil && a.room == c.room) }
-                .map { abs($0.start - c.start) }.min()
-            if let d, d < 720 { near.append((d, instance.requests[r].id)) }
+            guard let c = instance.requests[r].current, c.start >= now, !c.pinned,
+                  !providers.isDisjoint(with: c.providers) || c.room.map(rooms.contains) == true,
+                  let d = anchors.map({ abs($0.start - c.start) }).min(), d < 720 else { continue }
+            near.append((d, instance.requests[r].id))
         }
         for (_, id) in near.sorted(by: { ($0.distance, $0.id) < ($1.distance, $1.id) }) where free.count < repairScope {
             guard let r = requestIndex(id), movable(r) else { continue }
             free.formUnion(unit(of: id))
         }
         let indices = free.compactMap(requestIndex).sorted()
-        guard let next = BatchOptimizer().reoptimize(engine, free: indices, timeLimit: repairBudget) else { return unplaced }
+        // Every placement within four hours of the old places (and not before the clock).
+        let starts = anchors.map(\.start)
+        let window = TimeSpan(start: max(now, (starts.min() ?? now) - 240), end: (starts.max() ?? now) + 300)
+        guard let next = BatchOptimizer().reoptimize(engine, free: indices, window: window, timeLimit: repairBudget) else { return unplaced }
         // The program's schedule as lines: lift what moves, then place everything it lifted.
         var changed: [String] = []
         for id in indices.map({ instance.requests[$0].id }) where engine.booking(of: id) != next.booking(of: id) { changed.append(id) }
