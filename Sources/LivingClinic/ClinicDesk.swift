@@ -25,16 +25,20 @@ public final class ClinicDesk: Sendable {
     /// - Parameter onJournal: called under the lock with the entries of each applied change, in
     ///   order, before `apply` returns.
     /// - Throws: ``DeskError`` with the checker's errors.
-    public init(_ instance: Instance, firstSequence: Int = 1,
+    /// - Parameter repairBudget: time for a repair's integer program (``ClinicState/repairBudget``).
+    public init(_ instance: Instance, firstSequence: Int = 1, repairBudget: Duration = .milliseconds(250),
                 onJournal: (@Sendable ([JournalEntry]) -> Void)? = nil) throws(DeskError) {
-        guarded = Mutex(Guarded(state: try ClinicState(instance), nextSequence: firstSequence))
+        var state = try ClinicState(instance)
+        state.repairBudget = repairBudget
+        guarded = Mutex(Guarded(state: state, nextSequence: firstSequence))
         self.onJournal = onJournal
     }
 
     /// A desk restored from a snapshot and the journal lines after it.
-    public init(restoring snapshot: Instance, journal: [JournalEntry],
+    public init(restoring snapshot: Instance, journal: [JournalEntry], repairBudget: Duration = .milliseconds(250),
                 onJournal: (@Sendable ([JournalEntry]) -> Void)? = nil) throws(DeskError) {
-        let state = try ClinicState(restoring: snapshot, journal: journal.map(\.event))
+        var state = try ClinicState(restoring: snapshot, journal: journal.map(\.event))
+        state.repairBudget = repairBudget
         guarded = Mutex(Guarded(state: state, journal: journal, nextSequence: (journal.last?.sequence ?? 0) + 1))
         self.onJournal = onJournal
     }

@@ -24,8 +24,11 @@ extension ChangeOutcome {
         let at = event.at
         func places(_ ps: [Placement]) -> [ClinicEvent] { ps.map { ClinicEvent(at: at, .place($0)) } }
         switch event.change {
-        case .book, .fill:
+        case .book:
             return places(booked)
+        case .fill:
+            // A fill that booked nothing still moved the clock: its line replays as the same nothing.
+            return booked.isEmpty ? [event] : places(booked)
         case .block(let provider, let span, let reason, _):
             return [ClinicEvent(at: at, .block(provider: provider, span: span, reason: reason, repair: false))] + repairLines
         case .closeRoom(let room, let span, _):
