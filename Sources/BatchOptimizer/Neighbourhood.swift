@@ -114,7 +114,12 @@ struct Neighbourhood: Hashable, Sendable {
     func freeRequests(engine: BookingEngine, limit: Int, unplaceable: Set<Int> = [], waitingShare: Double = 0.5) -> [Int] {
         let index = engine.index
         let instance = index.instance
-        func eligible(_ r: Int) -> Bool { index.isFirstRequest[r] && instance.requests[r].current?.pinned != true }
+        // Pinned bookings stay, and so do bookings that start before the decision time (format 2):
+        // a visit that has begun or passed is not moved.
+        let now = instance.usesVersion2Rules ? instance.decisionTime : Int.min
+        func eligible(_ r: Int) -> Bool {
+            index.isFirstRequest[r] && instance.requests[r].current.map { !$0.pinned && $0.start >= now } ?? true
+        }
         func bookedHere(_ p: Placement, _ r: Int) -> Bool {
             guard day.contains(minute: p.start) else { return false }
             if let location {

@@ -35,7 +35,10 @@ extension BatchOptimizer {
         let free = everything.freeRequests(engine: search.engine, limit: .max)
         guard let sub = Subproblem.build(state: search.engine, free: free, candidatesPerRequest: 0, exhaustive: true),
               sub.model.variables.count <= 60_000 else { return nil }
-        let movable = instance.requests.indices.filter { index.isFirstRequest[$0] && instance.requests[$0].current?.pinned != true }
+        let now = instance.usesVersion2Rules ? instance.decisionTime : Int.min
+        let movable = instance.requests.indices.filter {
+            index.isFirstRequest[$0] && instance.requests[$0].current.map { !$0.pinned && $0.start >= now } ?? true
+        }
         // The objective differs from the spec's cost by a constant, which the current schedule
         // (the model's warm start) measures.
         return WholeModel(sub: sub, free: free, exact: sub.isComplete && free.count == movable.count,

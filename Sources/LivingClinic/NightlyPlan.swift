@@ -61,16 +61,19 @@ extension ClinicState {
         let diff = PlanDiff(plan: plan, from: base)
         var outcome = PlanOutcome()
         let baseCurrent = Dictionary(base.requests.compactMap { r in r.current.map { (r.id, $0) } }, uniquingKeysWith: { a, _ in a })
-        // Units of planned changes: a group whole.
+        // Units of planned changes, a group whole: every member goes where the plan puts it.
+        let planned = Dictionary(plan.assignments.map { ($0.request, $0) }, uniquingKeysWith: { a, _ in a })
         var target: [String: Placement] = [:]
         for m in diff.moved { target[m.request] = m.to }
         for p in diff.newlyBooked { target[p.request] = p }
+        let changed = target
         var units: [[String]] = []
         var seen = Set<String>()
-        for id in instance.requests.map(\.id) + target.keys.sorted() where target[id] != nil && !seen.contains(id) {
+        for id in instance.requests.map(\.id) + changed.keys.sorted() where changed[id] != nil && !seen.contains(id) {
             let members = unit(of: id)
             seen.formUnion(members)
             units.append(members)
+            for m in members where target[m] == nil { target[m] = planned[m] }
         }
         var eligible: [[String]] = []
         for members in units {
