@@ -13,7 +13,7 @@ do {
     print("cannot read \(path): \(error)")
     exit(2)
 }
-let desk = BookingDesk(clinic)
+let desk = try BookingDesk(clinic)
 
 func clock(_ minute: Int) -> String {
     String(format: "day %d %02d:%02d", minute / 1440 + 1, minute % 1440 / 60, minute % 60)

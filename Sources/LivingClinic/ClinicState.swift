@@ -42,6 +42,26 @@ public struct ClinicState: Sendable {
         engine = BookingEngine(living)
     }
 
+    /// A state holding the bookings of `solution` (a nightly plan, another system's schedule) on
+    /// `instance`: the solution must be valid for it. Bookings that keep their start and providers
+    /// keep their status; the others are tentative.
+    ///
+    /// - Throws: ``DeskError`` with the validator's violations or the checker's errors.
+    public init(_ instance: Instance, loading solution: Solution) throws(DeskError) {
+        let report = ScheduleValidator(instance).validate(solution)
+        guard report.isValid else { throw DeskError(issues: report.violations.map(\.description)) }
+        var next = instance
+        let assigned = Dictionary(solution.assignments.map { ($0.request, $0) }, uniquingKeysWith: { a, _ in a })
+        for k in next.requests.indices {
+            let old = next.requests[k].current
+            guard let a = assigned[next.requests[k].id] else { next.requests[k].current = nil; continue }
+            let kept = old.map { $0.start == a.start && Set($0.providers) == Set(a.providers) } ?? false
+            next.requests[k].current = ExistingBooking(providers: a.providers, room: a.room, start: a.start,
+                                                       status: kept ? old!.status : .tentative, pinned: kept ? old!.pinned : false)
+        }
+        try self.init(next)
+    }
+
     /// A state restored from a snapshot and the journal lines written after it.
     ///
     /// - Throws: ``DeskError`` when the snapshot is invalid or a line is refused (a journal of

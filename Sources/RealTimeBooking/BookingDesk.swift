@@ -10,8 +10,24 @@ import Synchronization
 public final class BookingDesk: Sendable {
     private let engine: Mutex<BookingEngine>
 
-    public init(_ instance: Instance) {
+    /// A desk over `instance`, which must pass the instance checker.
+    ///
+    /// - Throws: ``InvalidInstanceError`` with the checker's errors, each naming its field and id.
+    public init(_ instance: Instance) throws(InvalidInstanceError) {
+        let errors = InstanceChecker.errors(in: instance)
+        guard errors.isEmpty else { throw InvalidInstanceError(issues: errors) }
         engine = Mutex(BookingEngine(instance))
+    }
+
+    /// A desk holding the bookings of `solution` on `instance` (see
+    /// ``BookingEngine/init(_:loading:)``).
+    public init(_ instance: Instance, loading solution: Solution) throws(BookingError) {
+        engine = Mutex(try BookingEngine(instance, loading: solution))
+    }
+
+    /// The best offers for request `id` that answer `query`.
+    public func offers(for request: String, query: OfferQuery, policy: some RankingPolicy = BestFit()) -> OfferResult {
+        engine.withLock { $0.offers(for: request, query: query, policy: policy) }
     }
 
     public init(engine: BookingEngine) {
@@ -51,4 +67,14 @@ public final class BookingDesk: Sendable {
 
     /// A copy of the current state.
     public var snapshot: BookingEngine { engine.withLock { $0 } }
+}
+
+/// An instance that cannot be booked against: the instance checker's errors.
+public struct InvalidInstanceError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var issues: [InstanceIssue]
+
+    public var description: String {
+        "the instance is invalid: " + issues.prefix(10).map(\.description).joined(separator: "; ")
+            + (issues.count > 10 ? " (and \(issues.count - 10) more)" : "")
+    }
 }

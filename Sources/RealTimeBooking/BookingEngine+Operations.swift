@@ -12,6 +12,15 @@ extension BookingEngine {
     /// - Complexity: see ``searchSingle``; a group multiplies it by its size and by `4 × limit + 12`
     ///   start candidates of its first member, each searched in a narrow window.
     public mutating func offers(for id: String, limit: Int = 5, policy: some RankingPolicy = BestFit()) -> OfferResult {
+        offers(for: id, query: OfferQuery(limit: limit), policy: policy)
+    }
+
+    /// The best offers for request `id` right now that answer `query` (how many, how many
+    /// starts per free gap, not before an instant, other than the current booking), ranked by
+    /// `policy`, or why there are none. The state is the same after the call.
+    ///
+    /// - Complexity: as ``offers(for:limit:policy:)``, times `query.startsPerGap` checks per gap.
+    public mutating func offers(for id: String, query: OfferQuery, policy: some RankingPolicy = BestFit()) -> OfferResult {
         guard let r = index.request[id] else {
             return OfferResult(offers: [], explanation: Explanation(counts: [.unknownRequest: 1]))
         }
@@ -19,13 +28,33 @@ extension BookingEngine {
         // Offers for a booked request (or group) are offers to move it: lift it out meanwhile.
         let lifted = members.compactMap { m in booked[m].map { (m, $0) } }
         for (m, _) in lifted { uncommit(m) }
-        defer { for (m, b) in lifted { commit(m, b) } }
+        // "Not before": the decision time bounds every window from below; raise it meanwhile.
+        let now = decisionTime
+        if let notBefore = query.notBefore { decisionTime = max(decisionTime, notBefore) }
+        defer {
+            decisionTime = now
+            for (m, b) in lifted { commit(m, b) }
+        }
         var why = Explanation.Tally()
-        let candidates: [Offer]
+        var candidates: [Offer]
+        let extra = query.excludingCurrent && !lifted.isEmpty ? 1 : 0
         if members.count > 1 {
-            candidates = searchGroup(members, limit: limit, policy: policy, why: &why)
+            candidates = searchGroup(members, limit: query.limit + extra, policy: policy, why: &why)
         } else {
-            candidates = searchSingle(r, limit: limit, policy: policy, why: &why).map { offer([(r, $0)]) }
+            candidates = searchSingle(r, limit: query.limit + extra, policy: policy, startsPerGap: query.startsPerGap, why: &why)
+                .map { offer([(r, $0)]) }
+        }
+        if extra > 0 {
+            // Other than the current booking: a different start or another provider (a change of
+            // room alone is the same slot for the patient).
+            let current = Dictionary(uniqueKeysWithValues: lifted.map { ($0.0, $0.1) })
+            candidates.removeAll { o in
+                o.placements.allSatisfy { p in
+                    guard let m = index.request[p.request], let b = current[m] else { return false }
+                    return b.start == p.start && Set(b.providers.map { instance.providers[$0].id }) == Set(p.providers)
+                }
+            }
+            candidates = Array(candidates.prefix(query.limit))
         }
         if candidates.isEmpty && why.isEmpty { why.add(.noSessionInWindow) }
         return OfferResult(offers: candidates, explanation: candidates.isEmpty ? Explanation(why) : nil)

@@ -128,6 +128,34 @@ public struct BookingEngine: Sendable {
         }
     }
 
+    /// A state holding the bookings of `solution`, a solution of `instance` (from the batch
+    /// optimiser, a file, another system): every placement is checked against the hard rules.
+    ///
+    /// - Throws: the first rule a placement breaks; ``BookingError/invalidPlacement(request:reason:)``
+    ///   with the validator's finding for the rules between requests (groups, series, existing
+    ///   bookings kept).
+    public init(_ instance: Instance, loading solution: Solution) throws(BookingError) {
+        self.init(instance)
+        var wanted: [(Int, Booking)] = []
+        for a in solution.assignments {
+            guard let r = index.request[a.request] else { throw .unknownRequest(a.request) }
+            let b = try resolve(a)
+            if booked[r] == b { continue }
+            wanted.append((r, b))
+        }
+        let assigned = Set(solution.assignments.compactMap { index.request[$0.request] })
+        for r in booked.indices where booked[r] != nil && !assigned.contains(r) { uncommit(r) }
+        for (r, _) in wanted where booked[r] != nil { uncommit(r) }
+        for (r, b) in wanted {
+            if let failure = blockingFailure(r, b) { throw failure.error }
+            commit(r, b)
+        }
+        let report = ScheduleValidator(index).validate(self.solution())
+        if let v = report.violations.first {
+            throw .invalidPlacement(request: v.requests.first ?? "?", reason: "rule \(v.rule) (\(v.check.rawValue)): \(v.detail)")
+        }
+    }
+
     // MARK: State
 
     /// Sets the decision time of new bookings (rules 12 and 13, format 2); `holdsAt` judges holds

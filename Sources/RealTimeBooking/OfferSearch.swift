@@ -79,7 +79,7 @@ extension BookingEngine {
     /// - Complexity: O(S × (v + k)) checks for S sessions in the window, v visits in a session and
     ///   k grid steps to the next free start; each check is a few word operations.
     func searchSingle(_ r: Int, limit: Int, policy: some RankingPolicy, within: (lo: Int, hi: Int)? = nil,
-                      ignoring: Set<Int> = [], why: inout Explanation.Tally) -> [Candidate] {
+                      ignoring: Set<Int> = [], startsPerGap: Int = 1, why: inout Explanation.Tally) -> [Candidate] {
         let request = instance.requests[r]
         guard let t = index.requestType[r] else { why.add(.noQualifiedProvider); return [] }
         let type = instance.appointmentTypes[t]
@@ -151,12 +151,14 @@ extension BookingEngine {
                 let hi = min(gap.to, last)
                 var start = Self.alignUp(gap.from, g)
                 var found: Int?
+                var taken = 0
                 while start <= hi {
                     if let c = candidate(r, type: type, t: t, provider: s.provider, start: start, allowed: allowed,
                                          policy: policy, why: &why) {
                         top.offer(c)
-                        found = start
-                        break
+                        if found == nil { found = start }
+                        taken += 1
+                        if taken >= startsPerGap { break }
                     }
                     start += g
                 }

@@ -58,6 +58,27 @@ public struct Offer: Sendable, Hashable {
     public var start: Int { placements.map(\.start).min() ?? 0 }
 }
 
+/// What a caller asks of an offer search.
+public struct OfferQuery: Sendable, Hashable {
+    /// Offers wanted, at most.
+    public var limit: Int
+    /// Distinct starts per free gap of a provider's session: the first that fits, then the next
+    /// ones on the grid (1: one per gap, the cheapest; more give a patient a choice of times).
+    public var startsPerGap: Int
+    /// No offer starts before this timeline minute (a patient who is free only later).
+    public var notBefore: Int?
+    /// Leave out the request's current booking: offers to move it elsewhere (another start or
+    /// other providers; a change of room alone is not another slot).
+    public var excludingCurrent: Bool
+
+    public init(limit: Int = 5, startsPerGap: Int = 1, notBefore: Int? = nil, excludingCurrent: Bool = false) {
+        self.limit = limit
+        self.startsPerGap = max(startsPerGap, 1)
+        self.notBefore = notBefore
+        self.excludingCurrent = excludingCurrent
+    }
+}
+
 /// Orders offers; smaller scores are better. Ties break on the start, then provider and room
 /// ids, so the same state always gives the same offers.
 public protocol RankingPolicy: Sendable {

@@ -58,4 +58,15 @@ import TestSupport
         let restored = try ClinicDesk(restoring: start, journal: desk.journal())
         #expect(restored.state.instance.requests == state.instance.requests)
     }
+
+    /// A plan loads into a new state as its bookings; a broken one does not.
+    @Test func aPlanLoadsIntoAState() throws {
+        let (_, _, _, snapshot, plan) = try evening()
+        let state = try ClinicState(snapshot, loading: plan)
+        for a in plan.assignments { #expect(state.booking(of: a.request) == a) }
+        Living.expectConsistent(state, "loaded")
+        var broken = plan
+        broken.assignments.removeAll { a in snapshot.requests.contains { $0.id == a.request && $0.current != nil } }
+        #expect(throws: DeskError.self) { try ClinicState(snapshot, loading: broken) }
+    }
 }

@@ -33,7 +33,7 @@ final class SharedList<Element: Sendable>: Sendable {
 
     @Test func racingCallersNeverDoubleBook() async throws {
         let instance = Self.tinyClinic()
-        let desk = BookingDesk(instance)
+        let desk = try BookingDesk(instance)
         let successes = SharedList<Placement>()
         await withTaskGroup(of: Void.self) { group in
             for i in 0..<40 {
@@ -61,8 +61,8 @@ final class SharedList<Element: Sendable>: Sendable {
         #expect(Set(booked.map(\.start)).count == booked.count, "no two visits at one time")
     }
 
-    @Test func bookBestIsAtomic() async {
-        let desk = BookingDesk(Self.tinyClinic())
+    @Test func bookBestIsAtomic() async throws {
+        let desk = try BookingDesk(Self.tinyClinic())
         let count = SharedList<Int>()
         await withTaskGroup(of: Void.self) { group in
             for i in 0..<40 {
