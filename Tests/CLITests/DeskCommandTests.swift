@@ -1,0 +1,64 @@
+import AppointmentModel
+import Foundation
+import Testing
+import TestSupport
+
+/// `appointment-optimizer desk`, end to end, on a shared event stream.
+@Suite struct DeskCommandTests {
+    @Test func aDayRunsToAValidEndStateAndJournal() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("desk-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let end = dir.appendingPathComponent("end.json"), journal = dir.appendingPathComponent("journal.jsonl")
+        let run = try CommandRunner.run(["desk", SharedFiles.instanceURL("v2-tiny-01").path, "--events", SharedFiles.eventsURL("v2-tiny-01").path,
+                                         "--out", end.path, "--journal", journal.path, "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        for key in ["applied", "refused", "displaced", "repaired", "waiting", "cost"] { #expect(object[key] is NSNumber, "\(key)") }
+        let lines = try String(contentsOf: SharedFiles.eventsURL("v2-tiny-01"), encoding: .utf8).split(separator: "\n").count
+        #expect((object["applied"] as! NSNumber).intValue + (object["refused"] as! NSNumber).intValue == lines)
+        let refusals = try #require(object["refusals"] as? [[String: Any]])
+        #expect(refusals.count == (object["refused"] as! NSNumber).intValue)
+        #expect(refusals.allSatisfy { ($0["line"] as? NSNumber).map { $0.intValue >= 1 && $0.intValue <= lines } == true })
+        let check = try Referee.checkInstance(end)
+        #expect(check.valid, "\(check.errors.prefix(3))")
+        // The end state, kept as it is, costs what the command said (the referee's baseline cost).
+        let instance = try ExchangeFormat.readInstance(contentsOf: end)
+        let baseline = dir.appendingPathComponent("baseline.json")
+        try Data(ExchangeFormat.write(Solution.baseline(of: instance), for: instance).utf8).write(to: baseline)
+        let referee = try Referee.judge(instance: end, solution: baseline)
+        #expect(abs(referee.cost - (object["cost"] as! NSNumber).doubleValue) <= 1e-6 * max(1, referee.cost))
+        #expect((object["waiting"] as! NSNumber).intValue == instance.requests.filter { $0.current == nil }.count)
+        // Every journal line reads back as an event.
+        let text = try String(contentsOf: journal, encoding: .utf8)
+        for line in text.split(separator: "\n") {
+            _ = try ClinicEvent.read(line: Array(line.utf8), instance: try SharedFiles.instance("v2-tiny-01"))
+        }
+    }
+
+    @Test func aBadLineIsReportedWithItsNumberAndTheRestStillApplies() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("desk-bad-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var lines = try String(contentsOf: SharedFiles.eventsURL("v2-tiny-01"), encoding: .utf8).split(separator: "\n").map(String.init)
+        lines.insert("{\"at\": \"not a time\", \"op\": \"fill\"}", at: 2)
+        lines.insert("{\"at\": \"2027-01-15T20:12:00-05:00\", \"op\": \"cancel\", \"request\": \"NO-SUCH\"}", at: 4)
+        let events = dir.appendingPathComponent("events.jsonl")
+        try Data(lines.joined(separator: "\n").utf8).write(to: events)
+        let end = dir.appendingPathComponent("end.json")
+        let run = try CommandRunner.run(["desk", SharedFiles.instanceURL("v2-tiny-01").path, "--events", events.path, "--out", end.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("line 3 (?) refused: cannot read the line"), "\(run.stdout)")
+        #expect(run.stdout.contains("line 5 (cancel) refused: unknown request NO-SUCH"), "\(run.stdout)")
+        #expect(try Referee.checkInstance(end).valid)
+    }
+
+    @Test func replayAcceptsFormatTwoAndIsValidOnline() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("replay-v2-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let run = try CommandRunner.run(["replay", SharedFiles.instanceURL("v2-small-01").path, "--out", out.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        let referee = try Referee.judge(instance: SharedFiles.instanceURL("v2-small-01"), solution: out, online: true)
+        #expect(referee.valid, "\(referee.checks)")
+    }
+}
