@@ -3,11 +3,16 @@ import Testing
 import TestSupport
 
 /// One test per rule: a solution broken for that check is reported with it. The broken solutions
-/// come from the sample clinic and the tiny to medium-01 public instances.
+/// come from the sample clinic, the tiny to medium-01 public instances and the format-2 ones.
 @Suite struct ScheduleValidatorTests {
     static let sources: [(String, Instance)] = {
         var out = [("riverside-clinic", try! InstanceCheckerTests.clinic())]
         for name in SharedFiles.instanceNames.prefix(7) { out.append((name, try! SharedFiles.instance(name))) }
+        for name in SharedFiles.version2Names.prefix(3) { out.append((name, try! SharedFiles.instance(name))) }
+        // Rule 13 needs a decision time inside the horizon: v2-small-01 decided at noon.
+        var noon = try! SharedFiles.instance("v2-small-01")
+        noon.asOf = noon.horizon.start + 12 * 60
+        out.append(("v2-small-01 decided at noon", noon))
         return out
     }()
 
