@@ -14,7 +14,7 @@ let package = Package(
         .package(path: "../"),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
-    targets: ["ParseCheckPrice", "Booking", "Batch"].map { suite in
+    targets: ["ParseCheckPrice", "Booking", "Batch", "Desk"].map { suite in
         .executableTarget(
             name: suite,
             dependencies: [

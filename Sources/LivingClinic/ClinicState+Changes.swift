@@ -49,23 +49,16 @@ extension ClinicState {
     /// release time has passed admit every priority.
     public mutating func advanceClock(to t: Int) {
         guard t > now else { return }
-        instance.asOf = t
-        engine.setDecisionTime(t)
+        engine.setAsOf(t)
     }
 
     // MARK: Requests
 
     private mutating func arrive(_ request: Request) -> String? {
         if requestIndex(request.id) != nil { return "request \(request.id) is already in the clinic (ids are unique)" }
-        if request.current != nil { return "request \(request.id): an arriving request has no booking; book or place it after it arrives" }
-        var next = instance
-        next.requests.append(request)
-        let errors = InstanceChecker.check(InstanceIndex(next), existingBookings: false).filter {
-            $0.severity == .error && ($0.id == request.id || $0.path.contains("(\(request.id))") || $0.message.contains(request.id))
-        }
+        let errors = InstanceChecker.arrivalErrors(request, in: engine.index)
         if let first = errors.first { return "request \(request.id) cannot join: \(first)" + (errors.count > 1 ? " (and \(errors.count - 1) more)" : "") }
-        instance = next
-        rebuild()
+        engine.appendRequest(request)
         return nil
     }
 
@@ -116,8 +109,9 @@ extension ClinicState {
     private mutating func confirm(_ id: String) -> String? {
         guard let r = requestIndex(id) else { return "unknown request \(id)" }
         guard instance.requests[r].current != nil else { return "request \(id) is not booked; book it before confirming" }
-        instance.requests[r].current?.status = .confirmed
-        rebuild()  // the engine prices moves by status
+        var current = instance.requests[r].current!
+        current.status = .confirmed
+        setCurrent(r, current)
         return nil
     }
 
@@ -133,9 +127,10 @@ extension ClinicState {
             }
         }
         outcome.cancelled = instance.requests.map(\.id).filter(leaving.contains)
-        instance.requests.removeAll { leaving.contains($0.id) }
+        var next = instance
+        next.requests.removeAll { leaving.contains($0.id) }
         for (g, staged) in stagedGroupPlacements { stagedGroupPlacements[g] = staged.filter { !leaving.contains($0.request) } }
-        rebuild()
+        rebuild(from: next)
         return nil
     }
 
@@ -146,8 +141,11 @@ extension ClinicState {
         guard instance.requests[r].current != nil else { return "request \(id) is not booked" }
         let freed = closure(of: [id])
         outcome.waiting = freed
-        for m in freed { if let k = requestIndex(m) { instance.requests[k].current = nil } }
-        rebuild()
+        for m in freed {
+            guard let k = requestIndex(m) else { continue }
+            engine.release(k)
+            setCurrent(k, nil)
+        }
         return nil
     }
 
@@ -169,11 +167,12 @@ extension ClinicState {
     private mutating func block(_ provider: String, _ span: TimeSpan, _ reason: String?, repair: Bool,
                                 _ outcome: inout ChangeOutcome) -> String? {
         guard let p = engine.index.provider[provider] else { return "unknown provider \(provider)" }
-        instance.providers[p].blocks.append(Block(span: span, reason: reason))
+        let blocks = instance.providers[p].blocks + [Block(span: span, reason: reason)]
         let hit = bookings { r, b in
             b.providers.contains(provider) && typeOf(r).map { $0.visit(at: b.start).overlaps(span) } == true
         }
-        displace(hit.map { ($0, "\(provider) is away (\(reason ?? "blocked"))") }, repair: repair, &outcome)
+        displace(hit.map { ($0, "\(provider) is away (\(reason ?? "blocked"))") }, repair: repair,
+                 change: { $0.setBlocks(ofProvider: p, blocks) }, &outcome)
         return nil
     }
 
@@ -182,8 +181,9 @@ extension ClinicState {
         guard let k = instance.providers[p].blocks.firstIndex(where: { $0.span == span }) else {
             return "provider \(provider) has no block with exactly these bounds"
         }
-        instance.providers[p].blocks.remove(at: k)
-        rebuild()
+        var blocks = instance.providers[p].blocks
+        blocks.remove(at: k)
+        engine.setBlocks(ofProvider: p, blocks)
         return nil
     }
 
@@ -195,11 +195,10 @@ extension ClinicState {
             if o.start < span.start { open.append(TimeSpan(start: o.start, end: span.start)) }
             if span.end < o.end { open.append(TimeSpan(start: span.end, end: o.end)) }
         }
-        instance.rooms[k].open = open
         let hit = bookings { r, b in
             b.room == room && typeOf(r).map { $0.roomInterval(at: b.start).overlaps(span) } == true
         }
-        displace(hit.map { ($0, "room \(room) is closed") }, repair: repair, &outcome)
+        displace(hit.map { ($0, "room \(room) is closed") }, repair: repair, change: { $0.setOpen(ofRoom: k, open) }, &outcome)
         return nil
     }
 
@@ -207,30 +206,30 @@ extension ClinicState {
         if instance.holds.contains(where: { $0.id == hold.id }) { return "hold id \(hold.id) is in use" }
         guard engine.index.provider[hold.provider] != nil else { return "unknown provider \(hold.provider)" }
         if hold.priorities.isEmpty { return "hold \(hold.id): priorities is empty" }
-        instance.holds.append(hold)
+        let holds = instance.holds + [hold]
         let hit = bookings { r, b in
             b.providers.contains(hold.provider) && !hold.admits(instance.requests[r].priority, decidedAt: now)
                 && typeOf(r).map { $0.visit(at: b.start).overlaps(hold.span) } == true
         }
-        displace(hit.map { ($0, "held by \(hold.id) for other priorities") }, repair: repair, &outcome)
+        displace(hit.map { ($0, "held by \(hold.id) for other priorities") }, repair: repair, change: { $0.setHolds(holds) }, &outcome)
         return nil
     }
 
     private mutating func releaseHold(_ id: String) -> String? {
         guard let k = instance.holds.firstIndex(where: { $0.id == id }) else { return "no hold \(id)" }
-        instance.holds.remove(at: k)
-        rebuild()
+        var holds = instance.holds
+        holds.remove(at: k)
+        engine.setHolds(holds)
         return nil
     }
 
     private mutating func authorize(_ id: String, _ authorization: Authorization, repair: Bool,
                                     _ outcome: inout ChangeOutcome) -> String? {
         guard let r = requestIndex(id) else { return "unknown request \(id)" }
-        instance.requests[r].authorization = authorization
         var hit: [Int] = []
         if let b = instance.requests[r].current, let t = typeOf(r), !authorization.allows(t.visit(at: b.start)) { hit = [r] }
         displace(hit.map { ($0, "authorization is \(authorization.status.rawValue) or does not cover the visit") },
-                 repair: repair, &outcome)
+                 repair: repair, change: { $0.setAuthorization(ofRequest: r, authorization) }, &outcome)
         return nil
     }
 

@@ -13,10 +13,11 @@ import AppointmentModel
 ///
 /// A value type: copy it to try something out. ``ClinicDesk`` shares one between tasks.
 public struct ClinicState: Sendable {
-    /// The state as an instance (booked requests carry `current`; `asOf` is ``now``).
-    public internal(set) var instance: Instance
-    /// The booking engine over ``instance``; rebuilt when the clinic itself changes.
+    /// The booking engine, which owns the state: its instance is ``instance``, changed in place
+    /// by every change (a cancellation, which removes requests, builds it anew).
     public internal(set) var engine: BookingEngine
+    /// The state as an instance (booked requests carry `current`; `asOf` is ``now``).
+    public var instance: Instance { engine.instance }
     /// The clock: no new booking starts before it.
     public var now: Int { instance.decisionTime }
     /// Group placements of `place` lines waiting for the rest of their group (a group is booked
@@ -38,7 +39,6 @@ public struct ClinicState: Sendable {
         var living = instance
         living.formatVersion = 2
         if living.asOf == nil { living.asOf = instance.decisionTime }
-        self.instance = living
         engine = BookingEngine(living)
     }
 
@@ -91,9 +91,16 @@ public struct ClinicState: Sendable {
     /// Index of request `id` in ``instance`` (the engine's index is built from it).
     func requestIndex(_ id: String) -> Int? { engine.index.request[id] }
 
-    /// Rebuilds the engine from ``instance`` (after the clinic itself changed).
-    mutating func rebuild() {
+    /// Builds the engine anew from `instance` (after requests left: indices change).
+    ///
+    /// - Complexity: O(n log n) in the instance, plus the availability index.
+    mutating func rebuild(from instance: Instance) {
         engine = BookingEngine(instance)
+    }
+
+    /// Sets request `r`'s `current` in the state.
+    mutating func setCurrent(_ r: Int, _ current: ExistingBooking?) {
+        engine.setCurrent(ofRequest: r, current)
     }
 
     /// Copies the engine's booking of each request in `ids` into ``instance`` as its `current`:
@@ -102,12 +109,11 @@ public struct ClinicState: Sendable {
         for id in ids {
             guard let r = requestIndex(id) else { continue }
             let old = instance.requests[r].current
-            guard let b = engine.booking(of: id) else { instance.requests[r].current = nil; continue }
+            guard let b = engine.booking(of: id) else { setCurrent(r, nil); continue }
             if let old, old.start == b.start, old.providers == b.providers, old.room == b.room { continue }
             let unchanged = old.map { $0.start == b.start && Set($0.providers) == Set(b.providers) } ?? false
-            instance.requests[r].current = ExistingBooking(providers: b.providers, room: b.room, start: b.start,
-                                                           status: unchanged ? old!.status : .tentative,
-                                                           pinned: unchanged ? old!.pinned : false)
+            setCurrent(r, ExistingBooking(providers: b.providers, room: b.room, start: b.start,
+                                          status: unchanged ? old!.status : .tentative, pinned: unchanged ? old!.pinned : false))
         }
     }
 

@@ -14,10 +14,11 @@ extension ClinicState {
     /// With `repair` off, every displaced request waits: that is what a journal's `"repair": false`
     /// line does before the lines of the repairs that followed it.
     ///
-    /// - Complexity: one rebuild of the engine, one offer search per displaced unit, and at most
+    /// - Complexity: the change itself, one offer search per displaced unit, and at most
     ///   ``repairBudget`` for the program.
-    mutating func displace(_ hits: [(Int, String)], repair: Bool, _ outcome: inout ChangeOutcome) {
-        guard !hits.isEmpty else { rebuild(); return }
+    mutating func displace(_ hits: [(Int, String)], repair: Bool, change: (inout BookingEngine) -> Void,
+                           _ outcome: inout ChangeOutcome) {
+        guard !hits.isEmpty else { change(&engine); return }
         var reasons: [String: String] = [:]
         for (r, why) in hits { reasons[instance.requests[r].id] = why }
         for (r, why) in hits {
@@ -40,9 +41,10 @@ extension ClinicState {
             let id = instance.requests[r].id
             old[id] = (placement(r)!, instance.requests[r].current!.status)
             outcome.displaced.append(Displacement(request: id, from: old[id]!.placement, reason: reasons[id]!))
-            instance.requests[r].current = nil
+            engine.release(r)
+            setCurrent(r, nil)
         }
-        rebuild()
+        change(&engine)
         var unplaced: [String] = []
         var done = Set<String>()
         // Predecessors before their successors: a successor's window depends on its predecessor.
@@ -62,7 +64,9 @@ extension ClinicState {
                         // Same time, same providers: the patient sees no change; a confirmed visit stays confirmed.
                         if before.status == .confirmed, before.placement.start == p.start, before.placement.providers == p.providers,
                            let r = requestIndex(p.request) {
-                            instance.requests[r].current?.status = .confirmed
+                            var current = instance.requests[r].current!
+                            current.status = .confirmed
+                            setCurrent(r, current)
                             outcome.stillConfirmed.append(p.request)
                             outcome.repairLines.append(ClinicEvent(at: now, .confirm(request: p.request)))
                         }
@@ -87,9 +91,14 @@ extension ClinicState {
     /// - Returns: the displaced requests still waiting.
     private mutating func repairByProgram(_ unplaced: [String], old: [String: (placement: Placement, status: BookingStatus)],
                                           _ outcome: inout ChangeOutcome) -> [String] {
+        // Only requests that some schedule could book (an approved authorization, or none needed).
+        let bookable = unplaced.filter { id in
+            requestIndex(id).map { instance.requests[$0].authorization.map { $0.status == .approved } ?? true } ?? false
+        }
+        guard !bookable.isEmpty else { return unplaced }
         let displacedSet = Set(unplaced)
-        var free = Set(unplaced)
-        let anchors = unplaced.compactMap { old[$0]?.placement }
+        var free = Set(bookable)
+        let anchors = bookable.compactMap { old[$0]?.placement }
         func movable(_ r: Int) -> Bool {
             closure(of: [instance.requests[r].id]).allSatisfy { m in
                 guard let k = requestIndex(m), let c = instance.requests[k].current else { return true }
@@ -98,7 +107,7 @@ extension ClinicState {
         }
         // Providers who could see the waiting requests, and their old rooms.
         var providers = Set<String>()
-        for id in unplaced {
+        for id in bookable {
             guard let r = requestIndex(id), let type = typeOf(r) else { continue }
             let allowed = instance.requests[r].providers.map(Set.init)
             for p in instance.providers where type.roles.contains(where: { Set($0.skills).isSubset(of: p.skills) })

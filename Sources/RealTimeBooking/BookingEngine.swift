@@ -12,9 +12,10 @@ import AppointmentModel
 /// A value type: copy it to try something out. Wrap it in a ``BookingDesk`` to share it between
 /// tasks.
 public struct BookingEngine: Sendable {
-    public let index: InstanceIndex
-    /// The instance (stored, not read through `index` each time: that would copy it).
-    let instance: Instance
+    public internal(set) var index: InstanceIndex
+    /// The instance (stored, not read through `index` each time: that would copy it). The live
+    /// changes of ``BookingEngine`` keep it equal to `index.instance`.
+    public internal(set) var instance: Instance
 
     // Availability.
     var providerBusy: [MinuteBitset]
@@ -45,9 +46,9 @@ public struct BookingEngine: Sendable {
     let poolsFor: [[[(pool: Int, quantity: Int)]?]]
     let roomLocation: [Int]
     /// Per provider, per session: the location index.
-    let sessionLocation: [[Int]]
+    var sessionLocation: [[Int]]
     /// Per request: requests whose `after` names it.
-    let successors: [[Int]]
+    var successors: [[Int]]
     /// Per room: the shortest room interval (setup, visit, cleanup) of any type that fits it.
     let roomShortestNeed: [Int]
 

@@ -38,7 +38,10 @@ import TestSupport
             for d in outcome.displaced {
                 #expect(outcome.repaired.contains { $0.request == d.request } || outcome.waiting.contains(d.request), "\(label): \(d.request) lost")
             }
-            if step % 20 == 0 { Living.expectConsistent(state, label) }
+            if step % 20 == 0 {
+                Living.expectConsistent(state, label)
+                Living.expectSameAsRebuilt(state, label)
+            }
             if random.next() % 9 == 0 { snapshots.append(desk.snapshot()) }
         }
         Living.expectConsistent(desk.state, "seed \(seed) at the end")

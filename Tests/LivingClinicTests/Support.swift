@@ -1,6 +1,7 @@
 import AppointmentModel
 import Foundation
 import LivingClinic
+import RealTimeBooking
 import Testing
 import TestSupport
 
@@ -27,5 +28,20 @@ enum Living {
         #expect(Set(ids).count == ids.count, "\(label): a request twice", sourceLocation: sourceLocation)
         #expect(InstanceChecker.errors(in: state.instance).isEmpty, "\(label): \(InstanceChecker.errors(in: state.instance).prefix(2))",
                 sourceLocation: sourceLocation)
+    }
+
+    /// The engine changed in place equals one built anew from the state's instance: the same
+    /// bookings, sessions and holds, and the same offers for the first waiting requests.
+    static func expectSameAsRebuilt(_ state: ClinicState, _ label: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        var live = state.engine
+        var fresh = BookingEngine(state.instance)
+        #expect(live.solution() == fresh.solution(), "\(label): bookings differ from a rebuilt engine", sourceLocation: sourceLocation)
+        #expect(live.index.sessions == fresh.index.sessions && live.index.holdsOfProvider == fresh.index.holdsOfProvider
+                && live.index.roomClass == fresh.index.roomClass && live.index.patient == fresh.index.patient,
+                "\(label): the index differs from a rebuilt one", sourceLocation: sourceLocation)
+        for r in state.waitingList.prefix(5) {
+            #expect(live.offers(for: r.id, limit: 3) == fresh.offers(for: r.id, limit: 3), "\(label): offers for \(r.id)",
+                    sourceLocation: sourceLocation)
+        }
     }
 }

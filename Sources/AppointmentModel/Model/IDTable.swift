@@ -39,6 +39,7 @@ public struct IDTable: Sendable {
     /// Adds `id → value` unless `id` is present; returns the value `id` maps to afterwards.
     @discardableResult
     mutating func insert(_ id: String, _ value: Int32) -> Int32 {
+        if (keys.count + 1) * 2 > slots.count { grow() }
         var slot = Self.hash(id) & mask
         while slots[slot] >= 0 {
             let k = Int(slots[slot])
@@ -49,6 +50,17 @@ public struct IDTable: Sendable {
         keys.append(id)
         values.append(value)
         return value
+    }
+
+    /// Doubles the slots and places every key again (amortised O(1) per insertion).
+    private mutating func grow() {
+        mask = slots.count * 2 - 1
+        slots = [Int32](repeating: -1, count: mask + 1)
+        for (k, key) in keys.enumerated() {
+            var slot = Self.hash(key) & mask
+            while slots[slot] >= 0 { slot = (slot + 1) & mask }
+            slots[slot] = Int32(k)
+        }
     }
 
     /// The number of distinct ids.

@@ -4,45 +4,47 @@
 /// Built once per instance in O(n log n); lookups are O(1) or O(log n).
 /// When an id occurs twice, the first element wins (the instance check reports the duplicate).
 public struct InstanceIndex: Sendable {
-    public let instance: Instance
+    public internal(set) var instance: Instance
     public let location: IDTable
     public let room: IDTable
     public let pool: IDTable
     public let provider: IDTable
     public let type: IDTable
-    public let request: IDTable
+    public internal(set) var request: IDTable
     /// Per provider: sessions sorted by start.
-    public let sessions: [[Session]]
+    public internal(set) var sessions: [[Session]]
     /// Per provider: shifts sorted by start, with their original index.
-    let sortedShifts: [[(span: TimeSpan, location: String, index: Int)]]
+    var sortedShifts: [[(span: TimeSpan, location: String, index: Int)]]
     /// Per provider: blocks merged into disjoint sorted spans.
-    public let mergedBlocks: [[TimeSpan]]
+    public internal(set) var mergedBlocks: [[TimeSpan]]
     /// Per room: opening intervals sorted, with the running maximum of their ends.
-    let sortedOpen: [[TimeSpan]]
-    let openMaxEnd: [[Int]]
+    var sortedOpen: [[TimeSpan]]
+    var openMaxEnd: [[Int]]
     /// Per provider: skills as a set.
     public let skills: [Set<String>]
     /// Equipment pool index by (kind, location).
     public let poolByKindAndLocation: [PoolKey: Int]
     /// Group id → member request indices, in file order.
-    public let groups: [String: [Int]]
+    public internal(set) var groups: [String: [Int]]
     /// Group ids in order of first appearance.
-    public let groupOrder: [String]
+    public internal(set) var groupOrder: [String]
     /// Per request: its appointment type's index, nil when unknown.
-    public let requestType: [Int?]
+    public internal(set) var requestType: [Int?]
     /// Per request: a dense number of its patient (same patient, same number).
-    public let patient: [Int]
+    public internal(set) var patient: [Int]
     /// Per patient number: the first request of that patient.
-    public let firstRequestOfPatient: [Int]
+    public internal(set) var firstRequestOfPatient: [Int]
     public var patientCount: Int { firstRequestOfPatient.count }
+    /// Patient id → patient number.
+    var patientTable: IDTable
 
     /// Per request: whether it is the first with its id (later duplicates are ignored).
-    public let isFirstRequest: [Bool]
+    public internal(set) var isFirstRequest: [Bool]
     /// Per room: the first room interchangeable with it (same location, same kinds, same open
     /// intervals). Since a change of room alone costs nothing, such rooms differ only in name.
-    public let roomClass: [Int]
+    public internal(set) var roomClass: [Int]
     /// Per provider: its holds (format 2), sorted by start.
-    public let holdsOfProvider: [[Hold]]
+    public internal(set) var holdsOfProvider: [[Hold]]
 
     public struct PoolKey: Hashable, Sendable {
         public var kind: String
@@ -110,6 +112,7 @@ public struct InstanceIndex: Sendable {
         requestType = requests.map { typeIndex[$0.type] }
         // The table maps each patient id to its first request; number patients in that order.
         let (patients, firstOf) = IDTable.withFirstOccurrences(requests.map(\.patient))
+        var patientNumbers = IDTable([])
         var number = [Int](repeating: -1, count: requests.count)
         var first: [Int] = []
         first.reserveCapacity(patients.count)
@@ -118,12 +121,15 @@ public struct InstanceIndex: Sendable {
             let f = firstOf[i]
             if number[f] < 0 {
                 number[f] = first.count
+                patientNumbers.insert(requests[f].patient, Int32(first.count))
                 first.append(f)
             }
             patient[i] = number[f]
         }
         self.patient = patient
         firstRequestOfPatient = first
+        patientTable = patientNumbers
+        _ = patients
     }
 
     /// Index of the last element of a sorted array whose key is ≤ `value`, or -1.
