@@ -15,10 +15,13 @@ extension ClinicState {
         guard event.at >= now else {
             return .refused(event, "at goes back: the clock is already at minute \(now) and the line says minute \(event.at)")
         }
-        let before = self
+        // No copy of the state is kept for a rollback: it would make every change copy the
+        // instance's arrays. Each change checks before it changes anything; only the clock moves
+        // first, and moves back on a refusal.
+        let clockBefore = now
         advanceClock(to: event.at)
         var outcome = ChangeOutcome(event: event)
-        outcome.releasedHolds = instance.holds.filter { $0.releaseTime > before.now && $0.releaseTime <= event.at }.map(\.id)
+        outcome.releasedHolds = engine.instance.holds.filter { $0.releaseTime > clockBefore && $0.releaseTime <= event.at }.map(\.id)
         let refusal: String?
         switch event.change {
         case .arrive(let request): refusal = arrive(request)
@@ -37,10 +40,8 @@ extension ClinicState {
         case .fill: refusal = fill(&outcome)
         }
         if let refusal {
-            self = before
-            var refused = ChangeOutcome.refused(event, refusal)
-            refused.releasedHolds = []
-            return refused
+            if now != clockBefore { engine.setAsOf(clockBefore) }
+            return .refused(event, refusal)
         }
         return outcome
     }
@@ -64,7 +65,7 @@ extension ClinicState {
 
     private mutating func book(_ id: String, _ outcome: inout ChangeOutcome) -> String? {
         guard let r = requestIndex(id) else { return "unknown request \(id)" }
-        if instance.requests[r].current != nil { return "request \(id) is already booked; place it to move it" }
+        if engine.instance.requests[r].current != nil { return "request \(id) is already booked; place it to move it" }
         let members = unit(of: id)
         let result = engine.offers(for: id, limit: 1)
         guard let best = result.offers.first else {
@@ -80,36 +81,53 @@ extension ClinicState {
         guard let r = requestIndex(p.request) else { return "unknown request \(p.request)" }
         let members = unit(of: p.request)
         var placements = [p]
-        if members.count > 1, let gid = instance.requests[r].group?.id {
+        if members.count > 1, let gid = engine.instance.requests[r].group?.id {
             // A group is booked or moved whole: stage each member's line until all have come.
-            var staged = stagedGroupPlacements[gid, default: []].filter { $0.request != p.request }
+            let previous = stagedGroupPlacements[gid]
+            var staged = previous ?? []
+            staged.removeAll { $0.request == p.request }
             staged.append(p)
             guard Set(staged.map(\.request)) == Set(members) else {
                 stagedGroupPlacements[gid] = staged
                 return nil
             }
-            stagedGroupPlacements[gid] = nil
             placements = members.compactMap { m in staged.first { $0.request == m } }
+            let old = placements.compactMap { q in requestIndex(q.request).flatMap(placement) }
+            do throws(BookingError) {
+                if !old.isEmpty, old.count != placements.count { throw .groupMustBeBookedWhole(group: gid) }
+                if old.isEmpty { try engine.book(Offer(placements: placements)) } else { try engine.move(Offer(placements: placements)) }
+            } catch {
+                stagedGroupPlacements[gid] = previous  // the line changes nothing
+                return "\(error)"
+            }
+            stagedGroupPlacements[gid] = nil
+            record(placements, old: old, &outcome)
+            return nil
         }
         let old = placements.compactMap { q in requestIndex(q.request).flatMap(placement) }
         let isMove = !old.isEmpty
-        if isMove, old.count != placements.count { return "group of \(p.request) is only partly booked" }
         do throws(BookingError) {
             if isMove { try engine.move(Offer(placements: placements)) } else { try engine.book(Offer(placements: placements)) }
         } catch { return "\(error)" }
+        record(placements, old: old, &outcome)
+        return nil
+    }
+
+    /// Copies placed bookings into the state and the outcome.
+    private mutating func record(_ placements: [Placement], old: [Placement], _ outcome: inout ChangeOutcome) {
+        let isMove = !old.isEmpty
         syncCurrent(placements.map(\.request))
         if isMove {
             for (from, to) in zip(old, placements) where from != to { outcome.moved.append(Move(request: to.request, from: from, to: to)) }
         } else {
             outcome.booked = placements
         }
-        return nil
     }
 
     private mutating func confirm(_ id: String) -> String? {
         guard let r = requestIndex(id) else { return "unknown request \(id)" }
-        guard instance.requests[r].current != nil else { return "request \(id) is not booked; book it before confirming" }
-        var current = instance.requests[r].current!
+        guard engine.instance.requests[r].current != nil else { return "request \(id) is not booked; book it before confirming" }
+        var current = engine.instance.requests[r].current!
         current.status = .confirmed
         setCurrent(r, current)
         return nil
@@ -123,10 +141,10 @@ extension ClinicState {
         var queue = [id]
         while let next = queue.popLast() {
             for m in unit(of: next) where leaving.insert(m).inserted {
-                queue += instance.requests.filter { $0.after?.request == m }.map(\.id)
+                queue += engine.instance.requests.filter { $0.after?.request == m }.map(\.id)
             }
         }
-        outcome.cancelled = instance.requests.map(\.id).filter(leaving.contains)
+        outcome.cancelled = engine.instance.requests.map(\.id).filter(leaving.contains)
         var next = instance
         next.requests.removeAll { leaving.contains($0.id) }
         for (g, staged) in stagedGroupPlacements { stagedGroupPlacements[g] = staged.filter { !leaving.contains($0.request) } }
@@ -138,7 +156,7 @@ extension ClinicState {
     /// follow it) waits again.
     private mutating func unbook(_ id: String, _ outcome: inout ChangeOutcome) -> String? {
         guard let r = requestIndex(id) else { return "unknown request \(id)" }
-        guard instance.requests[r].current != nil else { return "request \(id) is not booked" }
+        guard engine.instance.requests[r].current != nil else { return "request \(id) is not booked" }
         let freed = closure(of: [id])
         outcome.waiting = freed
         for m in freed {
@@ -156,10 +174,10 @@ extension ClinicState {
         var queue = ids
         while let next = queue.popLast() {
             for m in unit(of: next) where out.insert(m).inserted {
-                queue += instance.requests.filter { $0.after?.request == m && $0.current != nil }.map(\.id)
+                queue += engine.instance.requests.filter { $0.after?.request == m && $0.current != nil }.map(\.id)
             }
         }
-        return instance.requests.map(\.id).filter { out.contains($0) && requestIndex($0).map { instance.requests[$0].current != nil } == true }
+        return engine.instance.requests.map(\.id).filter { out.contains($0) && requestIndex($0).map { engine.instance.requests[$0].current != nil } == true }
     }
 
     // MARK: The clinic
@@ -167,7 +185,7 @@ extension ClinicState {
     private mutating func block(_ provider: String, _ span: TimeSpan, _ reason: String?, repair: Bool,
                                 _ outcome: inout ChangeOutcome) -> String? {
         guard let p = engine.index.provider[provider] else { return "unknown provider \(provider)" }
-        let blocks = instance.providers[p].blocks + [Block(span: span, reason: reason)]
+        let blocks = engine.instance.providers[p].blocks + [Block(span: span, reason: reason)]
         let hit = bookings { r, b in
             b.providers.contains(provider) && typeOf(r).map { $0.visit(at: b.start).overlaps(span) } == true
         }
@@ -178,10 +196,10 @@ extension ClinicState {
 
     private mutating func unblock(_ provider: String, _ span: TimeSpan) -> String? {
         guard let p = engine.index.provider[provider] else { return "unknown provider \(provider)" }
-        guard let k = instance.providers[p].blocks.firstIndex(where: { $0.span == span }) else {
+        guard let k = engine.instance.providers[p].blocks.firstIndex(where: { $0.span == span }) else {
             return "provider \(provider) has no block with exactly these bounds"
         }
-        var blocks = instance.providers[p].blocks
+        var blocks = engine.instance.providers[p].blocks
         blocks.remove(at: k)
         engine.setBlocks(ofProvider: p, blocks)
         return nil
@@ -190,7 +208,7 @@ extension ClinicState {
     private mutating func closeRoom(_ room: String, _ span: TimeSpan, repair: Bool, _ outcome: inout ChangeOutcome) -> String? {
         guard let k = engine.index.room[room] else { return "unknown room \(room)" }
         var open: [TimeSpan] = []
-        for o in instance.rooms[k].open {
+        for o in engine.instance.rooms[k].open {
             if !o.overlaps(span) { open.append(o); continue }
             if o.start < span.start { open.append(TimeSpan(start: o.start, end: span.start)) }
             if span.end < o.end { open.append(TimeSpan(start: span.end, end: o.end)) }
@@ -203,12 +221,12 @@ extension ClinicState {
     }
 
     private mutating func addHold(_ hold: Hold, repair: Bool, _ outcome: inout ChangeOutcome) -> String? {
-        if instance.holds.contains(where: { $0.id == hold.id }) { return "hold id \(hold.id) is in use" }
+        if engine.instance.holds.contains(where: { $0.id == hold.id }) { return "hold id \(hold.id) is in use" }
         guard engine.index.provider[hold.provider] != nil else { return "unknown provider \(hold.provider)" }
         if hold.priorities.isEmpty { return "hold \(hold.id): priorities is empty" }
-        let holds = instance.holds + [hold]
+        let holds = engine.instance.holds + [hold]
         let hit = bookings { r, b in
-            b.providers.contains(hold.provider) && !hold.admits(instance.requests[r].priority, decidedAt: now)
+            b.providers.contains(hold.provider) && !hold.admits(engine.instance.requests[r].priority, decidedAt: now)
                 && typeOf(r).map { $0.visit(at: b.start).overlaps(hold.span) } == true
         }
         displace(hit.map { ($0, "held by \(hold.id) for other priorities") }, repair: repair, change: { $0.setHolds(holds) }, &outcome)
@@ -216,8 +234,8 @@ extension ClinicState {
     }
 
     private mutating func releaseHold(_ id: String) -> String? {
-        guard let k = instance.holds.firstIndex(where: { $0.id == id }) else { return "no hold \(id)" }
-        var holds = instance.holds
+        guard let k = engine.instance.holds.firstIndex(where: { $0.id == id }) else { return "no hold \(id)" }
+        var holds = engine.instance.holds
         holds.remove(at: k)
         engine.setHolds(holds)
         return nil
@@ -227,7 +245,7 @@ extension ClinicState {
                                     _ outcome: inout ChangeOutcome) -> String? {
         guard let r = requestIndex(id) else { return "unknown request \(id)" }
         var hit: [Int] = []
-        if let b = instance.requests[r].current, let t = typeOf(r), !authorization.allows(t.visit(at: b.start)) { hit = [r] }
+        if let b = engine.instance.requests[r].current, let t = typeOf(r), !authorization.allows(t.visit(at: b.start)) { hit = [r] }
         displace(hit.map { ($0, "authorization is \(authorization.status.rawValue) or does not cover the visit") },
                  repair: repair, change: { $0.setAuthorization(ofRequest: r, authorization) }, &outcome)
         return nil
@@ -236,11 +254,11 @@ extension ClinicState {
     // MARK: Helpers
 
     func typeOf(_ r: Int) -> AppointmentType? {
-        engine.index.requestType[r].map { instance.appointmentTypes[$0] }
+        engine.index.requestType[r].map { engine.instance.appointmentTypes[$0] }
     }
 
     /// Indices of booked requests whose booking satisfies `test`.
     func bookings(where test: (Int, ExistingBooking) -> Bool) -> [Int] {
-        instance.requests.indices.filter { r in instance.requests[r].current.map { test(r, $0) } ?? false }
+        engine.instance.requests.indices.filter { r in engine.instance.requests[r].current.map { test(r, $0) } ?? false }
     }
 }

@@ -19,7 +19,7 @@ public struct ClinicState: Sendable {
     /// The state as an instance (booked requests carry `current`; `asOf` is ``now``).
     public var instance: Instance { engine.instance }
     /// The clock: no new booking starts before it.
-    public var now: Int { instance.decisionTime }
+    public var now: Int { engine.instance.decisionTime }
     /// Group placements of `place` lines waiting for the rest of their group (a group is booked
     /// or moved whole, and the spec's `place` names one request).
     var stagedGroupPlacements: [String: [Placement]] = [:]
@@ -81,7 +81,7 @@ public struct ClinicState: Sendable {
     public func solution() -> Solution { .baseline(of: instance) }
 
     /// Requests waiting (not booked), in instance order.
-    public var waitingList: [Request] { instance.requests.filter { $0.current == nil } }
+    public var waitingList: [Request] { engine.instance.requests.filter { $0.current == nil } }
 
     /// The booking of request `id`.
     public func booking(of id: String) -> Placement? { engine.booking(of: id) }
@@ -108,7 +108,7 @@ public struct ClinicState: Sendable {
     mutating func syncCurrent(_ ids: [String]) {
         for id in ids {
             guard let r = requestIndex(id) else { continue }
-            let old = instance.requests[r].current
+            let old = engine.instance.requests[r].current
             guard let b = engine.booking(of: id) else { setCurrent(r, nil); continue }
             if let old, old.start == b.start, old.providers == b.providers, old.room == b.room { continue }
             let unchanged = old.map { $0.start == b.start && Set($0.providers) == Set(b.providers) } ?? false
@@ -120,13 +120,13 @@ public struct ClinicState: Sendable {
     /// The members of request `id`'s group (itself when alone), as ids.
     func unit(of id: String) -> [String] {
         guard let r = requestIndex(id) else { return [id] }
-        return engine.groupMembers(r).map { instance.requests[$0].id }
+        return engine.groupMembers(r).map { engine.instance.requests[$0].id }
     }
 
     /// The current booking of request index `r` as a placement.
     func placement(_ r: Int) -> Placement? {
-        instance.requests[r].current.map {
-            Placement(request: instance.requests[r].id, providers: $0.providers, room: $0.room, start: $0.start)
+        engine.instance.requests[r].current.map {
+            Placement(request: engine.instance.requests[r].id, providers: $0.providers, room: $0.room, start: $0.start)
         }
     }
 }

@@ -69,7 +69,7 @@ extension ClinicState {
         let changed = target
         var units: [[String]] = []
         var seen = Set<String>()
-        for id in instance.requests.map(\.id) + changed.keys.sorted() where changed[id] != nil && !seen.contains(id) {
+        for id in engine.instance.requests.map(\.id) + changed.keys.sorted() where changed[id] != nil && !seen.contains(id) {
             let members = unit(of: id)
             seen.formUnion(members)
             units.append(members)
@@ -80,7 +80,7 @@ extension ClinicState {
             var why: String?
             for m in members {
                 guard let r = requestIndex(m) else { why = "request \(m) was cancelled since the snapshot"; break }
-                let now = instance.requests[r].current
+                let now = engine.instance.requests[r].current
                 let then = baseCurrent[m]
                 if now?.start != then?.start || now?.providers != then?.providers || now?.room != then?.room {
                     why = "request \(m) was changed at the desk since the snapshot"
@@ -117,7 +117,7 @@ extension ClinicState {
         var events: [ClinicEvent] = []
         var skipped: [PlanOutcome.Skip] = []
         var old: [String: Placement] = [:]
-        for r in instance.requests.indices { if let p = placement(r) { old[p.request] = p } }
+        for r in engine.instance.requests.indices { if let p = placement(r) { old[p.request] = p } }
         for members in units where members.allSatisfy({ requestIndex($0).flatMap(placement) != nil }) {
             let outcome = apply(ClinicEvent(at: at, .unbook(request: members[0])))
             guard outcome.isApplied else { return nil }

@@ -20,23 +20,23 @@ extension ClinicState {
     ///
     /// - Complexity: one offer search per waiting unit.
     mutating func fill(_ outcome: inout ChangeOutcome) -> String? {
-        let ob = instance.objective
-        let waiting = instance.requests.indices.filter { instance.requests[$0].current == nil }
+        let ob = engine.instance.objective
+        let waiting = engine.instance.requests.indices.filter { engine.instance.requests[$0].current == nil }
         func duration(_ r: Int) -> Int { typeOf(r)?.durationMinutes ?? 0 }
         let ranked = waiting.sorted { a, b in
-            let ra = instance.requests[a], rb = instance.requests[b]
+            let ra = engine.instance.requests[a], rb = engine.instance.requests[b]
             let pa = ob.unscheduledPenalty[ra.priority], pb = ob.unscheduledPenalty[rb.priority]
             return (-pa, duration(a), ra.arrival, a) < (-pb, duration(b), rb.arrival, b)
         }
         var tried = Set<String>()
         for r in ranked {
-            let id = instance.requests[r].id
-            guard !tried.contains(id), instance.requests[r].current == nil else { continue }
+            let id = engine.instance.requests[r].id
+            guard !tried.contains(id), engine.instance.requests[r].current == nil else { continue }
             let members = unit(of: id)
             tried.formUnion(members)
             let result = engine.offers(for: id, limit: 1)
             guard let best = result.offers.first else { continue }
-            let penalty = members.compactMap(requestIndex).reduce(0.0) { $0 + ob.unscheduledPenalty[instance.requests[$1].priority] }
+            let penalty = members.compactMap(requestIndex).reduce(0.0) { $0 + ob.unscheduledPenalty[engine.instance.requests[$1].priority] }
             guard best.cost.total < penalty else { continue }
             do throws(BookingError) { try engine.book(best) } catch { continue }
             syncCurrent(members)

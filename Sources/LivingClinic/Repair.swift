@@ -20,26 +20,26 @@ extension ClinicState {
                            _ outcome: inout ChangeOutcome) {
         guard !hits.isEmpty else { change(&engine); return }
         var reasons: [String: String] = [:]
-        for (r, why) in hits { reasons[instance.requests[r].id] = why }
+        for (r, why) in hits { reasons[engine.instance.requests[r].id] = why }
         for (r, why) in hits {
-            for m in unit(of: instance.requests[r].id) where reasons[m] == nil {
-                reasons[m] = "group member \(instance.requests[r].id) displaced: \(why)"
+            for m in unit(of: engine.instance.requests[r].id) where reasons[m] == nil {
+                reasons[m] = "group member \(engine.instance.requests[r].id) displaced: \(why)"
             }
         }
         var queue = Array(reasons.keys)
         while let id = queue.popLast() {
-            for s in instance.requests where s.after?.request == id && s.current != nil {
+            for s in engine.instance.requests where s.after?.request == id && s.current != nil {
                 for m in unit(of: s.id) where reasons[m] == nil {
                     reasons[m] = "follows \(id), which was displaced"
                     queue.append(m)
                 }
             }
         }
-        let order = instance.requests.indices.filter { reasons[instance.requests[$0].id] != nil }
+        let order = engine.instance.requests.indices.filter { reasons[engine.instance.requests[$0].id] != nil }
         var old: [String: (placement: Placement, status: BookingStatus)] = [:]
         for r in order {
-            let id = instance.requests[r].id
-            old[id] = (placement(r)!, instance.requests[r].current!.status)
+            let id = engine.instance.requests[r].id
+            old[id] = (placement(r)!, engine.instance.requests[r].current!.status)
             outcome.displaced.append(Displacement(request: id, from: old[id]!.placement, reason: reasons[id]!))
             engine.release(r)
             setCurrent(r, nil)
@@ -48,7 +48,7 @@ extension ClinicState {
         var unplaced: [String] = []
         var done = Set<String>()
         // Predecessors before their successors: a successor's window depends on its predecessor.
-        let ids = order.map { instance.requests[$0].id }.sorted { a, b in (depth(a), requestIndex(a) ?? 0) < (depth(b), requestIndex(b) ?? 0) }
+        let ids = order.map { engine.instance.requests[$0].id }.sorted { a, b in (depth(a), requestIndex(a) ?? 0) < (depth(b), requestIndex(b) ?? 0) }
         for id in ids where !done.contains(id) {
             let members = unit(of: id)
             done.formUnion(members)
@@ -64,7 +64,7 @@ extension ClinicState {
                         // Same time, same providers: the patient sees no change; a confirmed visit stays confirmed.
                         if before.status == .confirmed, before.placement.start == p.start, before.placement.providers == p.providers,
                            let r = requestIndex(p.request) {
-                            var current = instance.requests[r].current!
+                            var current = engine.instance.requests[r].current!
                             current.status = .confirmed
                             setCurrent(r, current)
                             outcome.stillConfirmed.append(p.request)
@@ -79,7 +79,7 @@ extension ClinicState {
         if repair, !unplaced.isEmpty, repairBudget > .zero {
             unplaced = repairByProgram(unplaced, old: old, &outcome)
         }
-        outcome.waiting += instance.requests.map(\.id).filter(Set(unplaced).contains)
+        outcome.waiting += engine.instance.requests.map(\.id).filter(Set(unplaced).contains)
     }
 
     /// The second stage of a repair: the displaced requests still waiting and the bookings near
@@ -93,15 +93,15 @@ extension ClinicState {
                                           _ outcome: inout ChangeOutcome) -> [String] {
         // Only requests that some schedule could book (an approved authorization, or none needed).
         let bookable = unplaced.filter { id in
-            requestIndex(id).map { instance.requests[$0].authorization.map { $0.status == .approved } ?? true } ?? false
+            requestIndex(id).map { engine.instance.requests[$0].authorization.map { $0.status == .approved } ?? true } ?? false
         }
         guard !bookable.isEmpty else { return unplaced }
         let displacedSet = Set(unplaced)
         var free = Set(bookable)
         let anchors = bookable.compactMap { old[$0]?.placement }
         func movable(_ r: Int) -> Bool {
-            closure(of: [instance.requests[r].id]).allSatisfy { m in
-                guard let k = requestIndex(m), let c = instance.requests[k].current else { return true }
+            closure(of: [engine.instance.requests[r].id]).allSatisfy { m in
+                guard let k = requestIndex(m), let c = engine.instance.requests[k].current else { return true }
                 return !c.pinned && c.start >= now
             }
         }
@@ -109,17 +109,17 @@ extension ClinicState {
         var providers = Set<String>()
         for id in bookable {
             guard let r = requestIndex(id), let type = typeOf(r) else { continue }
-            let allowed = instance.requests[r].providers.map(Set.init)
-            for p in instance.providers where type.roles.contains(where: { Set($0.skills).isSubset(of: p.skills) })
+            let allowed = engine.instance.requests[r].providers.map(Set.init)
+            for p in engine.instance.providers where type.roles.contains(where: { Set($0.skills).isSubset(of: p.skills) })
                 && (allowed?.contains(p.id) ?? true) { providers.insert(p.id) }
         }
         let rooms = Set(anchors.compactMap(\.room))
         var near: [(distance: Int, id: String)] = []
-        for r in instance.requests.indices {
-            guard let c = instance.requests[r].current, c.start >= now, !c.pinned,
+        for r in engine.instance.requests.indices {
+            guard let c = engine.instance.requests[r].current, c.start >= now, !c.pinned,
                   !providers.isDisjoint(with: c.providers) || c.room.map(rooms.contains) == true,
                   let d = anchors.map({ abs($0.start - c.start) }).min(), d < 720 else { continue }
-            near.append((d, instance.requests[r].id))
+            near.append((d, engine.instance.requests[r].id))
         }
         for (_, id) in near.sorted(by: { ($0.distance, $0.id) < ($1.distance, $1.id) }) where free.count < repairScope {
             guard let r = requestIndex(id), movable(r) else { continue }
@@ -132,7 +132,7 @@ extension ClinicState {
         guard let next = BatchOptimizer().reoptimize(engine, free: indices, window: window, timeLimit: repairBudget) else { return unplaced }
         // The program's schedule as lines: lift what moves, then place everything it lifted.
         var changed: [String] = []
-        for id in indices.map({ instance.requests[$0].id }) where engine.booking(of: id) != next.booking(of: id) { changed.append(id) }
+        for id in indices.map({ engine.instance.requests[$0].id }) where engine.booking(of: id) != next.booking(of: id) { changed.append(id) }
         let movedBooked = changed.filter { engine.booking(of: $0) != nil }
         let lifted = closure(of: movedBooked)
         let toPlace = (lifted + changed.filter { engine.booking(of: $0) == nil }).filter { next.booking(of: $0) != nil }
@@ -147,7 +147,7 @@ extension ClinicState {
         lines += ordered.compactMap { id in next.booking(of: id).map { ClinicEvent(at: now, .place($0)) } }
         var confirmed: [String] = []
         for id in lifted {
-            guard let r = requestIndex(id), let c = instance.requests[r].current, c.status == .confirmed, let p = next.booking(of: id),
+            guard let r = requestIndex(id), let c = engine.instance.requests[r].current, c.status == .confirmed, let p = next.booking(of: id),
                   p.start == c.start, Set(p.providers) == Set(c.providers) else { continue }
             confirmed.append(id)
         }
@@ -172,7 +172,7 @@ extension ClinicState {
     private func depth(_ id: String) -> Int {
         var d = 0
         var cur = id
-        while d < 64, let r = requestIndex(cur), let p = instance.requests[r].after?.request { d += 1; cur = p }
+        while d < 64, let r = requestIndex(cur), let p = engine.instance.requests[r].after?.request { d += 1; cur = p }
         return d
     }
 
@@ -185,7 +185,7 @@ extension ClinicState {
             guard let before = old[m]?.placement, let r = requestIndex(m), let type = typeOf(r) else { return nil }
             var options = [before]
             if type.isInPerson {
-                options = instance.rooms.filter { $0.kinds.contains(where: type.roomKinds.contains) }.map {
+                options = engine.instance.rooms.filter { $0.kinds.contains(where: type.roomKinds.contains) }.map {
                     Placement(request: m, providers: before.providers, room: $0.id, start: before.start)
                 }
             }
@@ -203,7 +203,7 @@ extension ClinicState {
     private mutating func leastDisruptive(_ id: String, old: [String: (placement: Placement, status: BookingStatus)]) -> Offer? {
         if let sameTime = sameTimeAnotherRoom(id, old: old) { return sameTime }
         let offers = engine.offers(for: id, limit: 8).offers
-        let ob = instance.objective
+        let ob = engine.instance.objective
         func key(_ o: Offer) -> (Int, Double, Int) {
             var moves = 0.0, moved = 0, distance = 0
             for p in o.placements {
