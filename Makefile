@@ -29,6 +29,8 @@ demo: deps
 	$(SWIFT) run -c release front-desk $(SAMPLE)
 	@echo "== the nightly job: re-optimise the week with GLPK (10 s)"
 	$(BIN) optimize $(SAMPLE) --time-limit 10 --out $(OUT)/optimized.json
+	@echo "== the living clinic: a day at the desk, the night's plan, the morning that applies it (journal and end state in $(OUT))"
+	$(SWIFT) run -c release clinic-day $(SAMPLE) --seconds 5 --journal $(OUT)/day.jsonl --out $(OUT)/day-end.json
 
 # The deadline test times runs that use both cores: it runs alone after the others, so that no
 # other test takes its cores (inside the whole suite on two cores it overran by up to 15 %).

@@ -66,6 +66,8 @@ let package = Package(
                           swiftSettings: strict),
         .executableTarget(name: "nightly-job", dependencies: ["AppointmentOptimizer"], path: "Samples/NightlyJob",
                           swiftSettings: strict),
+        .executableTarget(name: "clinic-day", dependencies: ["AppointmentOptimizer"], path: "Samples/ClinicDay",
+                          swiftSettings: strict),
         .target(name: "TestSupport", dependencies: ["AppointmentModel"], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "AppointmentModelTests", dependencies: ["AppointmentModel", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "GLPKLinkTests", dependencies: ["CGLPK"], swiftSettings: strict),
@@ -74,7 +76,8 @@ let package = Package(
         .testTarget(name: "LivingClinicTests", dependencies: ["LivingClinic", "AppointmentModel", "RealTimeBooking", "TestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "GLPKBackendTests", dependencies: ["GLPKBackend", "MIPModel", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "CLITests", dependencies: ["AppointmentModel", "TestSupport", "AppointmentOptimizerCLI", "front-desk", "nightly-job"],
+        .testTarget(name: "CLITests", dependencies: ["AppointmentModel", "TestSupport", "AppointmentOptimizerCLI", "front-desk", "nightly-job",
+                                                  "clinic-day"],
                     swiftSettings: strict),
     ]
 )

@@ -81,6 +81,9 @@ public final class ClinicDesk: Sendable {
         }
     }
 
+    /// The booking of request `id` now.
+    public func booking(of id: String) -> Placement? { guarded.withLock { $0.state.booking(of: id) } }
+
     /// What `fill` would book now.
     public func proposeFill() -> [Placement] { guarded.withLock { $0.state.proposeFill() } }
 

@@ -62,3 +62,18 @@ import TestSupport
         #expect(referee.valid, "\(referee.checks)")
     }
 }
+
+/// The clinic-day sample: a day at the desk, a night's plan, a morning that applies it.
+@Suite struct ClinicDaySampleTests {
+    @Test func theClinicDaySampleRuns() throws {
+        let end = FileManager.default.temporaryDirectory.appendingPathComponent("clinic-day-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: end) }
+        let run = try CommandRunner.runSample("clinic-day", [SharedFiles.sample("riverside-clinic").path, "--seconds", "2", "--out", end.path])
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.contains("displaced RQ-02"))
+        #expect(run.stdout.contains("was cancelled since the snapshot"))
+        #expect(run.stdout.contains("schedule valid: true"))
+        #expect(run.stdout.contains("restores the same state: true"))
+        #expect(try Referee.checkInstance(end).valid)
+    }
+}
