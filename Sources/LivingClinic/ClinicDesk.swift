@@ -26,10 +26,12 @@ public final class ClinicDesk: Sendable {
     ///   order, before `apply` returns.
     /// - Throws: ``DeskError`` with the checker's errors.
     /// - Parameter repairBudget: time for a repair's integer program (``ClinicState/repairBudget``).
+    /// - Parameter fillBudget: time for `fill`'s integer program (``ClinicState/fillBudget``).
     public init(_ instance: Instance, firstSequence: Int = 1, repairBudget: Duration = .milliseconds(250),
-                onJournal: (@Sendable ([JournalEntry]) -> Void)? = nil) throws(DeskError) {
+                fillBudget: Duration = .milliseconds(250), onJournal: (@Sendable ([JournalEntry]) -> Void)? = nil) throws(DeskError) {
         var state = try ClinicState(instance)
         state.repairBudget = repairBudget
+        state.fillBudget = fillBudget
         guarded = Mutex(Guarded(state: state, nextSequence: firstSequence))
         self.onJournal = onJournal
     }

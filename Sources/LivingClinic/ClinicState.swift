@@ -29,6 +29,11 @@ public struct ClinicState: Sendable {
     /// Requests in a repair's integer program, at most: the displaced ones still waiting, then
     /// the nearest bookings that may move.
     public var repairScope = 24
+    /// Time for the integer program that re-chooses what `fill` books (after its greedy pass);
+    /// zero keeps the greedy's choice. 250 ms by default.
+    public var fillBudget: Duration = .milliseconds(250)
+    /// Requests in that program, at most.
+    public var fillScope = 30
 
     /// A state from an instance (format 1 or 2), which must pass the instance checker.
     ///

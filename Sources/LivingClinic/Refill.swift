@@ -1,4 +1,5 @@
 import AppointmentModel
+@_spi(Optimizer) import BatchOptimizer
 @_spi(Optimizer) import RealTimeBooking
 
 extension ClinicState {
@@ -16,10 +17,22 @@ extension ClinicState {
     /// by arrival; each gets its best offer when that lowers the cost (its marginal cost is
     /// below the penalty it stops paying).
     ///
-    /// Greedy, not an integer program over the freed time: see `Docs/living-clinic.md`.
+    /// Then, when the greedy booked something and ``fillBudget`` allows, the set is chosen again
+    /// by an integer program (`BatchOptimizer.reoptimize`, nobody else moves): the requests the
+    /// greedy booked and the most expensive waiting requests that could go near them, every
+    /// placement within four hours of the greedy's as a candidate. Its answer, when cheaper, is
+    /// the fill; several short visits can then share a freed hour that the greedy gave to a long
+    /// one.
     ///
-    /// - Complexity: one offer search per waiting unit.
+    /// - Complexity: one offer search per waiting unit, and at most ``fillBudget``.
     mutating func fill(_ outcome: inout ChangeOutcome) -> String? {
+        greedyFill(&outcome)
+        if fillBudget > .zero, !outcome.booked.isEmpty { chooseFillByProgram(&outcome) }
+        return nil
+    }
+
+    /// The greedy pass of ``fill(_:)``.
+    private mutating func greedyFill(_ outcome: inout ChangeOutcome) {
         let ob = engine.instance.objective
         let waiting = engine.instance.requests.indices.filter { engine.instance.requests[$0].current == nil }
         func duration(_ r: Int) -> Int { typeOf(r)?.durationMinutes ?? 0 }
@@ -42,6 +55,50 @@ extension ClinicState {
             syncCurrent(members)
             outcome.booked += best.placements
         }
-        return nil
+    }
+
+    /// The program's pass of ``fill(_:)``: re-chooses the greedy's bookings together with the
+    /// most expensive waiting requests near them.
+    private mutating func chooseFillByProgram(_ outcome: inout ChangeOutcome) {
+        let greedy = outcome.booked
+        let starts = greedy.map(\.start)
+        let window = TimeSpan(start: max(now, starts.min()! - 240), end: starts.max()! + 300)
+        var free = Set(greedy.map(\.request))
+        let ob = engine.instance.objective
+        let requests = engine.instance.requests
+        let near = requests.indices.filter { r in
+            requests[r].current == nil && requests[r].earliest < window.end && requests[r].latest >= window.start
+                && (requests[r].authorization.map { $0.status == .approved } ?? true)
+        }.sorted { (-ob.unscheduledPenalty[requests[$0].priority], $0) < (-ob.unscheduledPenalty[requests[$1].priority], $1) }
+        for r in near where free.count < fillScope {
+            let members = unit(of: requests[r].id)
+            if members.allSatisfy({ id in requestIndex(id).map { requests[$0].current == nil || free.contains(id) } ?? false }) {
+                free.formUnion(members)
+            }
+        }
+        let indices = free.compactMap(requestIndex).sorted()
+        guard let next = BatchOptimizer().reoptimize(engine, free: indices, window: window, timeLimit: fillBudget) else { return }
+        let chosen = indices.compactMap { next.booking(of: engine.instance.requests[$0].id) }
+        // Apply the program's choice in place of the greedy's, as `place` lines would be.
+        let afterGreedy = self
+        for p in greedy {
+            guard let r = requestIndex(p.request) else { continue }
+            engine.release(r)
+            setCurrent(r, nil)
+        }
+        let ordered = chosen.sorted { a, b in (seriesDepth(a.request), requestIndex(a.request) ?? 0) < (seriesDepth(b.request), requestIndex(b.request) ?? 0) }
+        for p in ordered where !apply(ClinicEvent(at: now, .place(p))).isApplied {
+            self = afterGreedy
+            return
+        }
+        outcome.booked = ordered
+    }
+
+    /// How many series links lead back from request `id`.
+    func seriesDepth(_ id: String) -> Int {
+        var d = 0
+        var cur = id
+        while d < 64, let r = requestIndex(cur), let p = engine.instance.requests[r].after?.request { d += 1; cur = p }
+        return d
     }
 }

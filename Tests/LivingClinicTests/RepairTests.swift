@@ -48,3 +48,37 @@ import TestSupport
         #expect(restored.instance.requests == state.instance.requests)
     }
 }
+
+/// `fill` chooses a set, not one request at a time.
+@Suite struct FillTests {
+    /// DR1 is free 10:00–10:30, DR2 09:30–10:30. The greedy gives the urgent 30-minute visit the
+    /// earlier slot (DR2 09:30), and the hour-long visit that only DR2 may do finds no room; the
+    /// program puts the short visit with DR1 and the long one with DR2.
+    @Test func theProgramFitsWhatTheGreedyCannot() throws {
+        var instance = Fixture.clinic()
+        instance.appointmentTypes.append(AppointmentType(id: "long", durationMinutes: 60, roles: [Role(skills: ["gp"])], roomKinds: ["exam"]))
+        var requests: [Request] = []
+        for (k, start) in [480, 510, 540, 570, 630, 660, 690].enumerated() {
+            requests.append(Fixture.request("A\(k)", current: Fixture.booking("DR1", "EX1", start)))
+        }
+        for (k, start) in [480, 570, 600, 630, 660, 690].enumerated() {
+            requests.append(Fixture.request("B\(k)", current: Fixture.booking("DR2", "EX2", start)))
+        }
+        requests.append(Fixture.request("SHORT", priority: .urgent))
+        var long = Fixture.request("LONG", "long", priority: .soon)
+        long.providers = ["DR2"]
+        requests.append(long)
+        instance.requests = requests
+        var greedy = try ClinicState(instance)
+        greedy.fillBudget = .zero
+        let g = greedy.apply(ClinicEvent(at: 1, .fill))
+        #expect(g.booked.map(\.request) == ["SHORT"] && greedy.booking(of: "SHORT")?.providers == ["DR2"], "\(g.booked)")
+        var state = try ClinicState(instance)
+        let outcome = state.apply(ClinicEvent(at: 1, .fill))
+        #expect(Set(outcome.booked.map(\.request)) == ["SHORT", "LONG"], "\(outcome.booked)")
+        #expect(state.booking(of: "LONG")?.providers == ["DR2"] && state.booking(of: "SHORT")?.providers == ["DR1"])
+        Living.expectConsistent(state, "after the program's fill")
+        let restored = try ClinicState(restoring: instance, journal: outcome.journalEvents)
+        #expect(restored.instance.requests == state.instance.requests)
+    }
+}
