@@ -8,9 +8,10 @@ extension ClinicState {
     /// then (rules 12 and 13). A refused change leaves the state exactly as it was, the clock
     /// included, and says why.
     ///
-    /// - Complexity: `book`, `place`, `confirm` and `fill` work on the engine in place (an offer
-    ///   search each); the others change the clinic itself and rebuild the engine, O(n log n) in
-    ///   the instance, plus an offer search per displaced booking.
+    /// - Complexity: every change works on the engine in place: an offer search for `book`, a
+    ///   few for `fill`, O(1) for `confirm` and `arrive`, the provider's, room's or holds' tables
+    ///   for `block`, `closeRoom` and `hold`, O(n) for `cancel` (the indices of the requests
+    ///   after it shift), plus a search per displaced booking and at most the programs' budgets.
     public mutating func apply(_ event: ClinicEvent) -> ChangeOutcome {
         guard event.at >= now else {
             return .refused(event, "at goes back: the clock is already at minute \(now) and the line says minute \(event.at)")
@@ -145,10 +146,8 @@ extension ClinicState {
             }
         }
         outcome.cancelled = engine.instance.requests.map(\.id).filter(leaving.contains)
-        var next = instance
-        next.requests.removeAll { leaving.contains($0.id) }
         for (g, staged) in stagedGroupPlacements { stagedGroupPlacements[g] = staged.filter { !leaving.contains($0.request) } }
-        rebuild(from: next)
+        engine.removeRequests(Set(leaving.compactMap(requestIndex)))
         return nil
     }
 

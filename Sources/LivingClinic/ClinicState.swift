@@ -14,7 +14,7 @@ import AppointmentModel
 /// A value type: copy it to try something out. ``ClinicDesk`` shares one between tasks.
 public struct ClinicState: Sendable {
     /// The booking engine, which owns the state: its instance is ``instance``, changed in place
-    /// by every change (a cancellation, which removes requests, builds it anew).
+    /// by every change.
     public internal(set) var engine: BookingEngine
     /// The state as an instance (booked requests carry `current`; `asOf` is ``now``).
     public var instance: Instance { engine.instance }
@@ -95,13 +95,6 @@ public struct ClinicState: Sendable {
 
     /// Index of request `id` in ``instance`` (the engine's index is built from it).
     func requestIndex(_ id: String) -> Int? { engine.index.request[id] }
-
-    /// Builds the engine anew from `instance` (after requests left: indices change).
-    ///
-    /// - Complexity: O(n log n) in the instance, plus the availability index.
-    mutating func rebuild(from instance: Instance) {
-        engine = BookingEngine(instance)
-    }
 
     /// Sets request `r`'s `current` in the state.
     mutating func setCurrent(_ r: Int, _ current: ExistingBooking?) {

@@ -54,8 +54,8 @@ extension ClinicState {
     /// was. When that is impossible (its old place was taken by another move), the plan is
     /// applied move by move instead, in passes, each move only into free time.
     ///
-    /// - Complexity: O(k) changes for k planned changes, each an engine operation; a rebuild of
-    ///   the engine per lifted unit.
+    /// - Complexity: O(k) changes for k planned changes, each an engine operation, and a copy of
+    ///   the state per unit placed (to try it).
     public mutating func applyPlan(_ plan: Solution, from base: Instance, at: Int? = nil) -> PlanOutcome {
         let at = max(at ?? now, now)
         let diff = PlanDiff(plan: plan, from: base)

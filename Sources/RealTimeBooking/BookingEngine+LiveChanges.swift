@@ -74,3 +74,28 @@ extension BookingEngine {
         holdDecisionTime = t
     }
 }
+
+extension BookingEngine {
+    /// Removes the requests at `indices` (cancelled: they leave the clinic) with their bookings;
+    /// the others keep their order and bookings, with new indices.
+    ///
+    /// - Complexity: O(n) in the requests, plus the removed bookings' resources.
+    public mutating func removeRequests(_ indices: Set<Int>) {
+        guard !indices.isEmpty else { return }
+        for r in indices.sorted() where r < booked.count && booked[r] != nil { uncommit(r) }
+        instance.requests = instance.requests.enumerated().filter { !indices.contains($0.offset) }.map(\.element)
+        index.removeRequests(indices)
+        booked = booked.enumerated().filter { !indices.contains($0.offset) }.map(\.element)
+        var successors = [[Int]](repeating: [], count: instance.requests.count)
+        for (r, request) in instance.requests.enumerated() where index.isFirstRequest[r] {
+            if let p = request.after.flatMap({ index.request[$0.request] }) { successors[p].append(r) }
+        }
+        self.successors = successors
+        var visits = [[TimeSpan]](repeating: [], count: index.patientCount)
+        for (r, b) in booked.enumerated() {
+            guard let b, let t = index.requestType[r] else { continue }
+            visits[index.patient[r]].append(instance.appointmentTypes[t].visit(at: b.start))
+        }
+        patientVisits = visits.map { $0.sorted { ($0.start, $0.end) < ($1.start, $1.end) } }
+    }
+}

@@ -41,6 +41,8 @@ import TestSupport
             if step % 20 == 0 {
                 Living.expectConsistent(state, label)
                 Living.expectSameAsRebuilt(state, label)
+            } else if case .cancel = event.change, outcome.isApplied {
+                Living.expectSameAsRebuilt(state, label)  // a cancellation renumbers the requests in place
             }
             if random.next() % 9 == 0 { snapshots.append(desk.snapshot()) }
         }

@@ -74,3 +74,41 @@ extension InstanceIndex {
         instance.asOf = asOf
     }
 }
+
+extension InstanceIndex {
+    /// Removes the requests at `indices`; the others keep their order (and get new, denser
+    /// indices). The tables of requests, patients and groups are built again for the rest.
+    ///
+    /// - Complexity: O(n) in the requests left.
+    public mutating func removeRequests(_ indices: Set<Int>) {
+        guard !indices.isEmpty else { return }
+        var kept = 0
+        var newIndex = [Int](repeating: -1, count: instance.requests.count)
+        for r in instance.requests.indices where !indices.contains(r) {
+            newIndex[r] = kept
+            kept += 1
+        }
+        instance.requests = instance.requests.enumerated().filter { !indices.contains($0.offset) }.map(\.element)
+        requestType = requestType.enumerated().filter { !indices.contains($0.offset) }.map(\.element)
+        let requests = instance.requests
+        let (table, firstWithID) = IDTable.withFirstOccurrences(requests.map(\.id))
+        request = table
+        isFirstRequest = firstWithID.indices.map { firstWithID[$0] == $0 }
+        var patients = IDTable([])
+        var first: [Int] = []
+        patient = requests.indices.map { i in
+            let n = Int(patients.insert(requests[i].patient, Int32(first.count)))
+            if n == first.count { first.append(i) }
+            return n
+        }
+        patientTable = patients
+        firstRequestOfPatient = first
+        var remapped: [String: [Int]] = [:]
+        for (g, members) in groups {
+            let left = members.map { newIndex[$0] }.filter { $0 >= 0 }
+            if !left.isEmpty { remapped[g] = left }
+        }
+        groups = remapped
+        groupOrder = groupOrder.filter { remapped[$0] != nil }
+    }
+}
