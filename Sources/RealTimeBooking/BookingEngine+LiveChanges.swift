@@ -83,9 +83,11 @@ extension BookingEngine {
     public mutating func removeRequests(_ indices: Set<Int>) {
         guard !indices.isEmpty else { return }
         for r in indices.sorted() where r < booked.count && booked[r] != nil { uncommit(r) }
-        instance.requests = instance.requests.enumerated().filter { !indices.contains($0.offset) }.map(\.element)
+        for r in indices.sorted(by: >) {
+            instance.requests.remove(at: r)
+            booked.remove(at: r)
+        }
         index.removeRequests(indices)
-        booked = booked.enumerated().filter { !indices.contains($0.offset) }.map(\.element)
         var successors = [[Int]](repeating: [], count: instance.requests.count)
         for (r, request) in instance.requests.enumerated() where index.isFirstRequest[r] {
             if let p = request.after.flatMap({ index.request[$0.request] }) { successors[p].append(r) }

@@ -88,8 +88,11 @@ extension InstanceIndex {
             newIndex[r] = kept
             kept += 1
         }
-        instance.requests = instance.requests.enumerated().filter { !indices.contains($0.offset) }.map(\.element)
-        requestType = requestType.enumerated().filter { !indices.contains($0.offset) }.map(\.element)
+        // Removed from the back one by one: a move of the elements after each, no copy of the others.
+        for r in indices.sorted(by: >) {
+            instance.requests.remove(at: r)
+            requestType.remove(at: r)
+        }
         let requests = instance.requests
         let (table, firstWithID) = IDTable.withFirstOccurrences(requests.map(\.id))
         request = table
