@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "RealTimeBooking", targets: ["RealTimeBooking"]),
         .library(name: "BatchOptimizer", targets: ["BatchOptimizer"]),
         .library(name: "LivingClinic", targets: ["LivingClinic"]),
+        .library(name: "ClinicOutputs", targets: ["ClinicOutputs"]),
         .executable(name: "appointment-optimizer", targets: ["AppointmentOptimizerCLI"]),
     ],
     dependencies: [
@@ -46,11 +47,13 @@ let package = Package(
         // The living clinic: the desk as the clinic's state, live changes, repair, refill, the journal.
         .target(name: "LivingClinic", dependencies: ["AppointmentModel", "RealTimeBooking", "BatchOptimizer"],
                 swiftSettings: strict),
+        // What coordinators and their systems read: manifests, calendars, reports, metrics, outreach, FHIR.
+        .target(name: "ClinicOutputs", dependencies: ["AppointmentModel"], swiftSettings: strict),
         // The model, the exchange format, instance checks, the validator and the cost.
         .target(name: "AppointmentModel", swiftSettings: strict),
         // Umbrella module: re-exports every public module of the library.
         .target(name: "AppointmentOptimizer", dependencies: ["AppointmentModel", "MIPModel", "GLPKBackend", "RealTimeBooking", "BatchOptimizer",
-                                                           "LivingClinic"],
+                                                           "LivingClinic", "ClinicOutputs"],
                 swiftSettings: strict),
         .executableTarget(
             name: "AppointmentOptimizerCLI",

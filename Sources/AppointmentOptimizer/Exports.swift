@@ -5,3 +5,4 @@
 @_exported import RealTimeBooking
 @_exported import BatchOptimizer
 @_exported import LivingClinic
+@_exported import ClinicOutputs

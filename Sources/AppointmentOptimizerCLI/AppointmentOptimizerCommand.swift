@@ -7,7 +7,7 @@ struct AppointmentOptimizerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "appointment-optimizer",
         abstract: "Schedules clinic appointments and packs provider calendars.",
-        subcommands: [Validate.self, Baseline.self, Replay.self, Optimize.self, Desk.self, Bench.self]
+        subcommands: [Validate.self, Baseline.self, Replay.self, Optimize.self, Desk.self, ReportCommand.self, Bench.self]
     )
 }
 
