@@ -13,7 +13,10 @@ deps:
 		echo "installing libglpk-dev and glpk-utils"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libglpk-dev glpk-utils >/dev/null; \
 	fi
-	@command -v python3 >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq python3 >/dev/null)
+	@command -v python3 >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq python3 python3-pip >/dev/null)
+	@# Real parsers for the outputs' tests: iCalendar and FHIR models from PyPI.
+	@python3 -c "import icalendar, fhir.resources" 2>/dev/null || python3 -m pip install --quiet icalendar fhir.resources 2>/dev/null \
+		|| python3 -m pip install --quiet --break-system-packages icalendar fhir.resources
 
 demo: deps
 	$(SWIFT) build -c release --product appointment-optimizer
@@ -29,6 +32,12 @@ demo: deps
 	$(SWIFT) run -c release front-desk $(SAMPLE)
 	@echo "== the nightly job: re-optimise the week with GLPK (10 s)"
 	$(BIN) optimize $(SAMPLE) --time-limit 10 --out $(OUT)/optimized.json
+	@echo "== what the coordinators read: the first day's manifests of the optimised week, and its metrics"
+	$(BIN) report manifest $(SAMPLE) $(OUT)/optimized.json --format markdown
+	$(BIN) report metrics $(SAMPLE) $(OUT)/optimized.json --out $(OUT)/metrics.json
+	@python3 -c "import json; m = json.load(open('$(OUT)/metrics.json')); print('fill rate %.1f %%, idle %d min, unscheduled %s' % (100 * m['fillRate'], m['idleMinutes'], m['unscheduled']['byPriority']))"
+	$(BIN) report ics $(SAMPLE) $(OUT)/optimized.json --provider DR-ADAMS --out $(OUT)/DR-ADAMS.ics
+	$(BIN) report fhir $(SAMPLE) $(OUT)/optimized.json --out $(OUT)/fhir-bundle.json
 	@echo "== the living clinic: a day at the desk, the night's plan, the morning that applies it (journal and end state in $(OUT))"
 	$(SWIFT) run -c release clinic-day $(SAMPLE) --seconds 5 --journal $(OUT)/day.jsonl --out $(OUT)/day-end.json
 

@@ -78,6 +78,8 @@ let package = Package(
         .testTarget(name: "RealTimeBookingTests", dependencies: ["RealTimeBooking", "AppointmentModel", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "LivingClinicTests", dependencies: ["LivingClinic", "AppointmentModel", "RealTimeBooking", "TestSupport"],
                     swiftSettings: strict),
+        .testTarget(name: "ClinicOutputsTests", dependencies: ["ClinicOutputs", "AppointmentModel", "RealTimeBooking", "TestSupport"],
+                    swiftSettings: strict),
         .testTarget(name: "GLPKBackendTests", dependencies: ["GLPKBackend", "MIPModel", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "CLITests", dependencies: ["AppointmentModel", "TestSupport", "AppointmentOptimizerCLI", "front-desk", "nightly-job",
                                                   "clinic-day"],

@@ -58,10 +58,10 @@ public enum ICalendar {
         }
         var lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:\(productID)", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
                      "X-WR-CALNAME:\(text(name))", "X-WR-TIMEZONE:\(zone)"]
-        let spans = events.map(\.0.span)
-        if let first = spans.map(\.start).min(), let last = spans.map(\.end).max() {
-            lines += timeZone(zone, from: view.clock.timeline.unixSeconds(minute: first), to: view.clock.timeline.unixSeconds(minute: last))
-        }
+        // The zone's observances over the horizon and every event (a cancelled one may lie outside).
+        let spans = events.map(\.0.span) + [view.instance.horizon]
+        let first = spans.map(\.start).min()!, last = spans.map(\.end).max()!
+        lines += timeZone(zone, from: view.clock.timeline.unixSeconds(minute: first), to: view.clock.timeline.unixSeconds(minute: last))
         let stamp = basicUTC(view.clock.timeline.unixSeconds(minute: view.instance.decisionTime))
         for (v, status, source) in events.sorted(by: { ($0.0.span.start, $0.0.request) < ($1.0.span.start, $1.0.request) }) {
             let start = source.clock.local(v.span.start, at: location), end = source.clock.local(v.span.end, at: location)

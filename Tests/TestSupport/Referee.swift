@@ -59,3 +59,20 @@ public enum Referee {
         return (object["valid"] as? Bool ?? false, object["errors"] as? [String] ?? [])
     }
 }
+
+/// Runs one of the test's Python checkers (`Tests/OutputChecks/NAME.py`) with real packages from
+/// PyPI (`icalendar`, `fhir.resources`, installed by `make test`).
+public enum PythonCheck {
+    public static func run(_ script: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", SharedFiles.repositoryRoot.appendingPathComponent("Tests/OutputChecks/\(script).py").path] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}
