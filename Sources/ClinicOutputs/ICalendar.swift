@@ -105,7 +105,8 @@ public enum ICalendar {
             let daylight = tz.isDaylightSavingTime(for: Date(timeIntervalSince1970: TimeInterval(onset)))
             let kind = daylight ? "DAYLIGHT" : "STANDARD"
             var out = ["BEGIN:\(kind)", "DTSTART:\(local(onset, fromOffset))", "TZOFFSETFROM:\(hhmm(fromOffset))", "TZOFFSETTO:\(hhmm(toOffset))"]
-            if let name = tz.abbreviation(for: Date(timeIntervalSince1970: TimeInterval(onset))) { out.append("TZNAME:\(name)") }
+            // A real abbreviation only (Foundation on Linux answers "GMT-5" where it has none).
+            if let name = tz.abbreviation(for: Date(timeIntervalSince1970: TimeInterval(onset))), !name.hasPrefix("GMT") { out.append("TZNAME:\(name)") }
             return out + ["END:\(kind)"]
         }
         let begin = from - 86_400
