@@ -77,3 +77,30 @@ import TestSupport
         #expect(try Referee.checkInstance(end).valid)
     }
 }
+
+/// `appointment-optimizer report`, end to end on the sample clinic's existing bookings.
+@Suite struct ReportCommandTests {
+    @Test(arguments: ["manifest", "ics", "csv", "metrics", "timeline", "outreach", "fhir"])
+    func eachReportIsWritten(kind: String) throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(kind)-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        var arguments = ["report", kind, SharedFiles.sample("riverside-clinic").path, "--out", out.path]
+        if kind == "ics" { arguments += ["--provider", "DR-ADAMS"] }
+        if kind == "manifest" { arguments += ["--date", "2027-03-01"] }
+        let run = try CommandRunner.run(arguments)
+        #expect(run.status == 0, "\(kind): \(run.stderr)")
+        let text = try String(contentsOf: out, encoding: .utf8)
+        switch kind {
+        case "manifest", "metrics", "outreach", "fhir":
+            #expect((try? JSONSerialization.jsonObject(with: Data(text.utf8))) != nil, "\(kind) is JSON")
+        case "ics": #expect(text.hasPrefix("BEGIN:VCALENDAR\r\n") && text.contains("UID:RQ-01@"))
+        case "csv": #expect(text.hasPrefix("date,start,end,"))
+        default: #expect(text.contains("<svg"))
+        }
+    }
+
+    @Test func aBadDateNamesTheOption() throws {
+        let run = try CommandRunner.run(["report", "manifest", SharedFiles.sample("riverside-clinic").path, "--date", "2027-13-01"])
+        #expect(run.status != 0 && run.stderr.contains("--date 2027-13-01"), "\(run.stderr)")
+    }
+}
