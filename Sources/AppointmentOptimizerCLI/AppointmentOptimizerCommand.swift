@@ -28,12 +28,31 @@ func loadInstance(_ path: String) throws -> Instance {
     }
 }
 
-/// Writes a solution for a subcommand: a write error goes to stderr and exits 2.
+/// Writes a solution for a subcommand, atomically (a temporary file, then a rename): a write
+/// that fails never leaves a truncated file where a good one was.
 func writeSolution(_ solution: Solution, for instance: Instance, to path: String) throws {
-    do {
-        try Data(ExchangeFormat.write(solution, for: instance).utf8).write(to: URL(fileURLWithPath: path))
-    } catch {
-        FileHandle.standardError.write(Data("error: cannot write \(path): \(error.localizedDescription)\n".utf8))
+    try writeAtomically(ExchangeFormat.write(solution, for: instance), to: path)
+}
+
+/// Checks an output path before the work starts: its folder exists and is writable, it is not a
+/// folder, and it is none of the inputs (which it would overwrite).
+func checkOutput(_ path: String?, option: String = "--out", inputs: [String]) throws {
+    guard let path else { return }
+    let url = URL(fileURLWithPath: path).standardizedFileURL
+    let folder = url.deletingLastPathComponent().path
+    var isDirectory: ObjCBool = false
+    func fail(_ message: String) throws -> Never {
+        FileHandle.standardError.write(Data("error: \(option) \(path): \(message)\n".utf8))
         throw Outcome.unreadable
     }
+    if inputs.map({ URL(fileURLWithPath: $0).standardizedFileURL.resolvingSymlinksInPath().path }).contains(url.resolvingSymlinksInPath().path) {
+        try fail("is an input of this command; write elsewhere")
+    }
+    if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
+        try fail("is a folder; name a file")
+    }
+    guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+        try fail("its folder \(folder) does not exist")
+    }
+    guard FileManager.default.isWritableFile(atPath: folder) else { try fail("its folder \(folder) is not writable") }
 }

@@ -12,6 +12,7 @@ struct Baseline: ParsableCommand {
     @Option(name: .long, help: "Where to write the solution.") var out: String
 
     func run() throws {
+        try checkOutput(out, inputs: [instance])
         let model = try loadInstance(instance)
         let solution = Solution.baseline(of: model)
         try writeSolution(solution, for: model, to: out)

@@ -28,6 +28,8 @@ struct Desk: ParsableCommand {
     @Flag(help: "Print what each line did (displaced, repaired, waiting) as it is applied.") var verbose = false
 
     func run() throws {
+        try checkOutput(out, inputs: [instance, events])
+        try checkOutput(journal, option: "--journal", inputs: [instance, events, out])
         let start = try loadInstance(instance)
         let desk: ClinicDesk
         do { desk = try ClinicDesk(start) } catch {

@@ -36,6 +36,7 @@ struct Optimize: ParsableCommand {
     }
 
     func run() throws {
+        try checkOutput(out, inputs: [instance] + [start].compactMap { $0 })
         if let logLevel {
             LoggingSystem.bootstrap { label in
                 var handler = StreamLogHandler.standardError(label: label)

@@ -24,6 +24,7 @@ struct Replay: ParsableCommand {
     @Flag(help: "Print one JSON object instead of a report.") var json = false
 
     func run() throws {
+        try checkOutput(out, inputs: [instance])
         let model = try loadInstance(instance)
         let errors = InstanceChecker.errors(in: model)
         guard errors.isEmpty else {

@@ -39,6 +39,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Where to write (default: standard output).") var out: String?
 
     func run() throws {
+        try checkOutput(out, inputs: [instance] + [solution, previous, outcomes].compactMap { $0 })
         let model = try loadInstance(instance)
         func readSolution(_ path: String) throws -> Solution {
             do { return try ExchangeFormat.readSolution(contentsOf: URL(fileURLWithPath: path), for: model) } catch {

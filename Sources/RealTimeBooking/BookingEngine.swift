@@ -301,6 +301,9 @@ public struct BookingEngine: Sendable {
 
     // MARK: Feasibility
 
+    /// Minutes beyond the horizon from which a start is not even looked at (a century).
+    static let farOutside = 100 * 366 * 1440
+
     /// Why a placement cannot be made now: the error for a caller and the reason for explanations.
     struct Failure {
         var error: BookingError
@@ -318,6 +321,12 @@ public struct BookingEngine: Sendable {
             return Failure(error: .invalidPlacement(request: id, reason: "unknown appointment type"), reason: .noQualifiedProvider)
         }
         let type = instance.appointmentTypes[t]
+        // A start far outside the horizon (a hand-built offer) is refused before any span is
+        // computed from it: the arithmetic would overflow near Int.max.
+        guard b.start >= instance.horizon.start - Self.farOutside, b.start <= instance.horizon.end + Self.farOutside else {
+            return Failure(error: .invalidPlacement(request: id, reason: "start \(b.start) is far outside the horizon"),
+                           reason: .windowOutsideHorizon)
+        }
         let visit = type.visit(at: b.start)
         let interval = type.roomInterval(at: b.start)
         let g = instance.granularityMinutes

@@ -82,3 +82,66 @@ import TestSupport
         #expect(out.stderr.contains("cannot read"))
     }
 }
+
+/// Outputs are checked before the work and written atomically; huge weights still give JSON.
+@Suite struct OutputSafetyTests {
+    @Test func anOutputInAMissingFolderIsRefusedBeforeTheRun() throws {
+        let run = try CommandRunner.run(["replay", SharedFiles.sample("riverside-clinic").path, "--out", "/no/such/folder/out.json"])
+        #expect(run.status == 2 && run.stderr.contains("--out /no/such/folder/out.json") && run.stderr.contains("does not exist"), "\(run.stderr)")
+    }
+
+    @Test func anOutputThatIsTheInputIsRefusedAndTheInputKept() throws {
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("in-\(UUID().uuidString).json")
+        try FileManager.default.copyItem(at: SharedFiles.sample("riverside-clinic"), to: copy)
+        defer { try? FileManager.default.removeItem(at: copy) }
+        let before = try Data(contentsOf: copy)
+        let run = try CommandRunner.run(["baseline", copy.path, "--out", copy.path])
+        #expect(run.status == 2 && run.stderr.contains("is an input"), "\(run.stderr)")
+        #expect(try Data(contentsOf: copy) == before)
+    }
+
+    @Test func aWrittenSolutionLeavesNoTemporaryFile() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("atomic-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("out.json")
+        try Data("old".utf8).write(to: out)
+        let run = try CommandRunner.run(["baseline", SharedFiles.sample("riverside-clinic").path, "--out", out.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["out.json"])
+        #expect(try JSONSerialization.jsonObject(with: Data(contentsOf: out)) is [String: Any])
+    }
+
+    @Test func hugeWeightsStillPrintJSON() throws {
+        let text = try String(contentsOf: SharedFiles.sample("riverside-clinic"), encoding: .utf8)
+            .replacingOccurrences(of: "\"idleMinuteCost\": 1", with: "\"idleMinuteCost\": 1e308")
+        #expect(text.contains("1e308"))
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("huge-\(UUID().uuidString).json")
+        try Data(text.utf8).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let model = try ExchangeFormat.readInstance(contentsOf: url)
+        let solution = FileManager.default.temporaryDirectory.appendingPathComponent("huge-sol-\(UUID().uuidString).json")
+        var schedule = Solution.baseline(of: model)
+        schedule.assignments = schedule.assignments.filter { a in model.requests.first { $0.id == a.request }?.current != nil }
+        try Data(ExchangeFormat.write(schedule, for: model).utf8).write(to: solution)
+        defer { try? FileManager.default.removeItem(at: solution) }
+        let run = try CommandRunner.run(["validate", url.path, solution.path, "--json"])
+        #expect((try? JSONSerialization.jsonObject(with: Data(run.stdout.utf8))) != nil, "\(run.stdout.prefix(400))")
+    }
+
+    @Test func anInstanceReadsFromStandardInput() throws {
+        let process = Process()
+        process.executableURL = CommandRunner.executable
+        process.arguments = ["validate", "/dev/stdin"]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        input.fileHandleForWriting.write(try Data(contentsOf: SharedFiles.sample("riverside-clinic")))
+        try input.fileHandleForWriting.close()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0 && text.contains("riverside-clinic: OK"), "\(text)")
+    }
+}

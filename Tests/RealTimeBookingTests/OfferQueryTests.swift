@@ -81,3 +81,17 @@ import TestSupport
         }
     }
 }
+
+/// A hand-built offer with a start near Int.max is refused, not a trap.
+@Suite struct HandBuiltOfferTests {
+    @Test func aStartNearIntMaxIsRefused() throws {
+        var engine = BookingEngine(try OfferQueryTests.clinic())
+        let offer = Offer(placements: [Placement(request: "RQ-07", providers: ["DR-ADAMS"], room: "RIV-EX1", start: Int.max - 10)])
+        #expect(throws: BookingError.self) { try engine.book(offer) }
+        let booked = try #require(engine.booking(of: "RQ-02"))
+        var moved = booked
+        moved.start = Int.min + 10
+        #expect(throws: BookingError.self) { try engine.move(Offer(placements: [moved])) }
+        #expect(engine.booking(of: "RQ-02") == booked)
+    }
+}

@@ -110,6 +110,14 @@ public struct ScheduleValidator {
                 continue
             }
             seen[r] += 1
+            // A start a century or more outside the horizon (only a hand-built solution has one)
+            // is rule 1 and takes no further part: every span or cost computed from it would
+            // overflow near Int.max.
+            let century = 100 * 366 * 1440
+            if a.start < instance.horizon.start - century || a.start > instance.horizon.end + century {
+                sink.add(1, .outsideHorizon, [a.request], "start minute \(a.start) is far outside the horizon")
+                continue
+            }
             if placed[r] == nil { placed[r] = a }
         }
         for u in solution.unscheduled {

@@ -19,21 +19,25 @@ public enum ExchangeFormat {
 
     /// Reads and parses a file straight into a tape (no intermediate copies).
     static func parseFile(_ url: URL, document: String) throws(FormatError) -> JSONTape {
-        guard url.isFileURL, let (bytes, block) = JSONTape.readFile(url.path) else {
-            _ = try bytes(of: url, document: document)  // reports why the file cannot be read
-            throw FormatError(document: document, issues: [InstanceIssue(.error, path: url.path, message: "cannot read the file")])
+        if url.isFileURL, let (bytes, block) = JSONTape.readFile(url.path) {
+            return try tape(owning: bytes, block: block, document: document)
         }
-        return try tape(owning: bytes, block: block, document: document)
-    }
-
-    static func bytes(of url: URL, document: String) throws(FormatError) -> [UInt8] {
-        do {
-            return [UInt8](try Data(contentsOf: url))
-        } catch {
-            throw FormatError(document: document, issues: [
-                InstanceIssue(.error, path: url.path, message: "cannot read the file: \(error.localizedDescription)"),
-            ])
+        // Not a regular file that can be mapped: name a directory or a missing file; read a
+        // stream (`/dev/stdin`, a pipe) to its end.
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory)
+        if exists, isDirectory.boolValue {
+            throw FormatError(document: document, issues: [InstanceIssue(.error, path: url.path, message: "cannot read the file: it is a directory, not a \(document) file")])
         }
+        if !exists {
+            throw FormatError(document: document, issues: [InstanceIssue(.error, path: url.path, message: "cannot read the file: no such file")])
+        }
+        guard let handle = FileHandle(forReadingAtPath: url.path) else {
+            throw FormatError(document: document, issues: [InstanceIssue(.error, path: url.path, message: "cannot read the file: it cannot be opened (permissions?)")])
+        }
+        let data = handle.readDataToEndOfFile()
+        try? handle.close()
+        return try parseJSON([UInt8](data), document: document)
     }
 
     static func parseJSON(_ bytes: [UInt8], document: String) throws(FormatError) -> JSONTape {

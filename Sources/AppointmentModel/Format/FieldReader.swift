@@ -158,8 +158,12 @@ struct FieldReader {
 
     mutating func int(_ v: JSONView?, _ path: @autoclosure Path, id: String?) -> Int? {
         guard let d = number(v, path(), id: id) else { return nil }
-        guard d == d.rounded(), abs(d) < 1e15 else {
+        guard d == d.rounded() else {
             problem(path(), id: id, "expected a whole number, found \(d)")
+            return nil
+        }
+        guard abs(d) < 1e15 else {
+            problem(path(), id: id, "\(d) is out of range: whole numbers here lie between -999999999999999 and 999999999999999")
             return nil
         }
         return Int(d)

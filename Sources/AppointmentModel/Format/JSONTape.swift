@@ -219,10 +219,12 @@ final class JSONTape {
             case UInt8(ascii: "u"):
                 var scalar = hex4(i)
                 i += 4
+                // The builder accepted only whole surrogate pairs; combine one.
                 if (0xD800..<0xDC00).contains(scalar), i + 5 < raw.count, raw[i] == 92 {
                     let low = hex4(i + 2)
+                    guard (0xDC00...0xDFFF).contains(low) else { out.append(contentsOf: [0xEF, 0xBF, 0xBD]); continue }
                     i += 6
-                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low &- 0xDC00)
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                 }
                 out.append(contentsOf: Array(String(Character(Unicode.Scalar(scalar) ?? "\u{FFFD}")).utf8))
             default: out.append(e)  // \" \\ \/
@@ -333,6 +335,22 @@ final class JSONTape {
             nodes[at].end = UInt32(count)
         }
 
+        /// The value of four hexadecimal digits at `at`, or nil.
+        func hex4(at: Int) -> UInt32? {
+            guard at + 3 < bytes.count else { return nil }
+            var v: UInt32 = 0
+            for k in at..<(at + 4) {
+                let h = bytes[k]
+                switch h {
+                case 48...57: v = v << 4 | UInt32(h - 48)
+                case 65...70: v = v << 4 | UInt32(h - 55)
+                case 97...102: v = v << 4 | UInt32(h - 87)
+                default: return nil
+                }
+            }
+            return v
+        }
+
         mutating func string() throws(JSONSyntaxError) -> Node {
             index += 1
             let start = index
@@ -364,12 +382,17 @@ final class JSONTape {
                          UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
                         break
                     case UInt8(ascii: "u"):
-                        guard index + 4 < bytes.count,
-                              (1...4).allSatisfy({ k in
-                                  let h = bytes[index + k]
-                                  return (48...57).contains(h) || (65...70).contains(h) || (97...102).contains(h)
-                              }) else { throw failure("invalid \\u escape") }
+                        guard let unit = hex4(at: index + 1) else { throw failure("invalid \\u escape") }
                         index += 4
+                        // UTF-16 surrogates come in pairs: a high one, then `\u` and a low one.
+                        if (0xDC00...0xDFFF).contains(unit) { throw failure("a lone low UTF-16 surrogate in a \\u escape") }
+                        if (0xD800...0xDBFF).contains(unit) {
+                            guard index + 6 < bytes.count, bytes[index + 1] == 92, bytes[index + 2] == UInt8(ascii: "u"),
+                                  let low = hex4(at: index + 3), (0xDC00...0xDFFF).contains(low) else {
+                                throw failure("a high UTF-16 surrogate in a \\u escape without its low surrogate")
+                            }
+                            index += 6
+                        }
                     default: throw failure("invalid escape")
                     }
                 }

@@ -93,6 +93,8 @@ public enum JSONWriter {
 
     /// Whole numbers without a fraction; others in Swift's shortest round-tripping form.
     static func numberText(_ d: Double) -> String {
+        // JSON has no infinity or NaN (a cost can overflow with huge weights): write null.
+        guard d.isFinite else { return "null" }
         if d == d.rounded(), abs(d) < 1e15 { return String(Int(d)) }
         return d.description
     }

@@ -104,7 +104,7 @@ public enum RFC3339 {
             var digits = [UInt8](repeating: 48, count: width)
             var v = value
             for k in stride(from: width - 1, through: 0, by: -1) {
-                digits[k] = UInt8(48 + v % 10)
+                digits[k] = UInt8(48 + abs(v % 10))  // never traps, whatever the year
                 v /= 10
             }
             out.append(contentsOf: digits)
