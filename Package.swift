@@ -69,6 +69,8 @@ let package = Package(
                           swiftSettings: strict),
         .executableTarget(name: "nightly-job", dependencies: ["AppointmentOptimizer"], path: "Samples/NightlyJob",
                           swiftSettings: strict),
+        .executableTarget(name: "embedding", dependencies: ["AppointmentOptimizer"], path: "Samples/Embedding",
+                          swiftSettings: strict),
         .executableTarget(name: "clinic-day", dependencies: ["AppointmentOptimizer"], path: "Samples/ClinicDay",
                           swiftSettings: strict),
         .target(name: "TestSupport", dependencies: ["AppointmentModel"], path: "Tests/TestSupport", swiftSettings: strict),
@@ -82,7 +84,7 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "GLPKBackendTests", dependencies: ["GLPKBackend", "MIPModel", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "CLITests", dependencies: ["AppointmentModel", "TestSupport", "AppointmentOptimizerCLI", "front-desk", "nightly-job",
-                                                  "clinic-day"],
+                                                  "clinic-day", "embedding"],
                     swiftSettings: strict),
     ]
 )

@@ -104,3 +104,30 @@ import TestSupport
         #expect(run.status != 0 && run.stderr.contains("--date 2027-13-01"), "\(run.stderr)")
     }
 }
+
+/// The README's snippet is `Samples/Embedding/main.swift`, and it runs.
+@Suite struct EmbeddingSampleTests {
+    @Test func theReadmeSnippetIsTheSampleAndItRuns() throws {
+        let readme = try String(contentsOf: SharedFiles.repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let section = try #require(readme.components(separatedBy: "## Use it from Swift").dropFirst().first)
+        let block = try #require(section.components(separatedBy: "```swift\n").dropFirst().first?.components(separatedBy: "```").first)
+        let sample = try String(contentsOf: SharedFiles.repositoryRoot.appendingPathComponent("Samples/Embedding/main.swift"), encoding: .utf8)
+        #expect(block == sample)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("embedding-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.copyItem(at: SharedFiles.sample("riverside-clinic"), to: dir.appendingPathComponent("clinic.json"))
+        let process = Process()
+        process.executableURL = CommandRunner.executable.deletingLastPathComponent().appendingPathComponent("embedding")
+        process.currentDirectoryURL = dir
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(text)")
+        #expect(text.hasPrefix("true "), "\(text)")
+        #expect(text.contains("DR-ADAMS is away (sick)"), "\(text)")
+    }
+}
