@@ -5,7 +5,7 @@ SAMPLE ?= Samples/clinics/riverside-clinic.json
 BIN := .build/release/appointment-optimizer
 OUT := .build/demo
 
-.PHONY: deps demo test bench bench-full clean
+.PHONY: deps demo test bench bench-full fuzz fuzz-build clean
 
 # libglpk-dev (headers and library) and glpk-utils (glpsol, used by the binding's export test).
 deps:
@@ -46,6 +46,23 @@ demo: deps
 test: deps
 	$(SWIFT) test --skip theDeadlineHolds
 	$(SWIFT) test --filter theDeadlineHolds
+	$(MAKE) fuzz FUZZ_SECONDS=60
+
+# The coverage-guided fuzzer (libFuzzer, -sanitize=fuzzer,address) over the reader, the checker,
+# the validator, the writer and the event-line reader, seeded with the shared instances, the sample
+# clinic and event lines (Docs/reliability.md). `make test` runs it for 60 s; `make fuzz` for 30 min.
+FUZZ_SECONDS ?= 1800
+SHARED ?= $(if $(CLINIC_SHARED),$(CLINIC_SHARED),../shared)
+fuzz-build:
+	cd Fuzz && $(SWIFT) build --product ClinicFuzz -Xswiftc -sanitize=fuzzer,address
+
+fuzz: deps fuzz-build
+	@mkdir -p Fuzz/corpus Fuzz/findings
+	@cp $(SAMPLE) $(SHARED)/instances/tiny-0*.json $(SHARED)/instances/small-0*.json $(SHARED)/instances/v2-tiny-01.json $(SHARED)/instances/v2-small-01.json Fuzz/corpus/
+	@for f in $(SHARED)/events/v2-tiny-01.jsonl; do head -40 $$f | split -l 1 - Fuzz/corpus/event-; done
+	SWIFT_BACKTRACE=enable=no Fuzz/.build/debug/ClinicFuzz Fuzz/corpus -max_total_time=$(FUZZ_SECONDS) -max_len=200000 \
+		-artifact_prefix=Fuzz/findings/ -print_final_stats=1 2>&1 | grep -E "^(#[0-9]+ +DONE|stat::number_of_executed_units|==[0-9]+==|.*Fatal error|artifact_prefix)" || true
+	@if ls Fuzz/findings/crash-* Fuzz/findings/leak-* Fuzz/findings/timeout-* >/dev/null 2>&1; then echo "fuzzer findings in Fuzz/findings"; exit 1; fi
 
 # A quick harness run (tiny to medium, limits × 0.05: a few minutes); the full run is bench-full.
 bench: deps
@@ -58,4 +75,4 @@ bench-full: deps
 	$(BIN) bench --out bench-results
 
 clean:
-	rm -rf .build
+	rm -rf .build Fuzz/.build Fuzz/corpus Fuzz/findings

@@ -88,3 +88,15 @@ import TestSupport
         #expect(instance.name == "riverside-clinic")
     }
 }
+
+/// Found by the fuzzer: an instant in a zone's local mean time (an offset with seconds) was
+/// written a few seconds off and did not read back; it is now written in UTC, exactly.
+@Suite struct LocalMeanTimeTests {
+    @Test func anInstanceFrom1850WritesAndReadsBack() throws {
+        var text = try String(contentsOf: SharedFiles.sample("riverside-clinic"), encoding: .utf8)
+        text = text.replacingOccurrences(of: "2027-", with: "1850-")
+        let instance = try ExchangeFormat.readInstance(Array(text.utf8))
+        let again = try ExchangeFormat.readInstance(Array(ExchangeFormat.write(instance).utf8))
+        #expect(again == instance)
+    }
+}
