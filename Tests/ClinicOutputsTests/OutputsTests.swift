@@ -158,12 +158,12 @@ import TestSupport
         for (name, text, rows) in files {
             let path = try folder.write(name, text)
             let script = "import csv,sys; rows=list(csv.reader(open(sys.argv[1], newline=''))); print(len(rows)); assert all(len(r)==len(rows[0]) for r in rows)"
-            let run = try PythonOneLiner.run(script, [path])
+            let run = try PythonCheck.oneLiner(script, [path])
             #expect(run.status == 0, "\(name): \(run.output)")
             if let rows { #expect(Int(run.output.trimmingCharacters(in: .whitespacesAndNewlines)) == rows, "\(name)") }
         }
         let svg = try folder.write("day.svg", TimelineSVG.day(view, date: day))
-        let run = try PythonOneLiner.run("import sys, xml.etree.ElementTree as E; r=E.parse(sys.argv[1]).getroot(); print(r.tag, len(r.findall('.//{http://www.w3.org/2000/svg}rect')))", [svg])
+        let run = try PythonCheck.oneLiner("import sys, xml.etree.ElementTree as E; r=E.parse(sys.argv[1]).getroot(); print(r.tag, len(r.findall('.//{http://www.w3.org/2000/svg}rect')))", [svg])
         #expect(run.status == 0 && run.output.contains("svg"), "\(run.output)")
     }
 
@@ -207,21 +207,5 @@ import TestSupport
         before.assignments[k].start -= 5
         let notices = Outreach.plan(view, previous: ScheduleView(instance, before), from: instance.decisionTime, to: instance.horizon.end)
         #expect(notices.contains { $0.request == moved && $0.template == "moved" })
-    }
-}
-
-/// Runs `python3 -c SCRIPT ARGS…`.
-enum PythonOneLiner {
-    static func run(_ script: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 }
