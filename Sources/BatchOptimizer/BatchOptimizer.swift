@@ -75,11 +75,14 @@ public struct OptimizationResult: Sendable {
 public enum OptimizerError: Error, Sendable, CustomStringConvertible {
     case invalidInstance([InstanceIssue])
     case invalidStart([Violation])
+    /// A time limit that is zero or negative (`parameters.timeLimit`, `neighbourhoodTimeLimit`).
+    case invalidParameter(String)
 
     public var description: String {
         switch self {
         case .invalidInstance(let issues): "the instance is invalid: " + issues.prefix(5).map(\.description).joined(separator: "; ")
         case .invalidStart(let v): "the start solution is invalid: " + v.prefix(5).map(\.description).joined(separator: "; ")
+        case .invalidParameter(let message): message
         }
     }
 }
@@ -111,6 +114,12 @@ public struct BatchOptimizer: Sendable {
     public func optimize(_ instance: Instance, start: Solution? = nil, parameters: OptimizerParameters = OptimizerParameters(),
                          cancellation: OptimizerCancellation? = nil,
                          progress: (@Sendable (OptimizerEvent) -> Void)? = nil) throws(OptimizerError) -> OptimizationResult {
+        guard parameters.timeLimit > .zero else {
+            throw .invalidParameter("timeLimit must be positive, found \(parameters.timeLimit): give the run some time")
+        }
+        guard parameters.neighbourhoodTimeLimit > .zero else {
+            throw .invalidParameter("neighbourhoodTimeLimit must be positive, found \(parameters.neighbourhoodTimeLimit)")
+        }
         let cancellation = cancellation ?? OptimizerCancellation()
         let clock = ContinuousClock()
         let begin = clock.now

@@ -178,3 +178,17 @@ import TestSupport
         }
     }
 }
+
+/// A time limit of zero or less is an error that says so, not an instant return.
+@Suite struct OptimizerParameterTests {
+    @Test(arguments: [Duration.zero, .seconds(-1)])
+    func aTimeLimitThatIsNotPositiveIsRefused(limit: Duration) throws {
+        let instance = try SharedFiles.instance("tiny-01")
+        do {
+            _ = try BatchOptimizer().optimize(instance, parameters: OptimizerParameters(timeLimit: limit))
+            Issue.record("a time limit of \(limit) was accepted")
+        } catch {
+            #expect(error.description.contains("timeLimit must be positive"), "\(error)")
+        }
+    }
+}
