@@ -86,19 +86,11 @@ extension ClinicState {
             engine.release(r)
             setCurrent(r, nil)
         }
-        let ordered = chosen.sorted { a, b in (seriesDepth(a.request), requestIndex(a.request) ?? 0) < (seriesDepth(b.request), requestIndex(b.request) ?? 0) }
+        let ordered = placementOrder(chosen)
         for p in ordered where !apply(ClinicEvent(at: now, .place(p))).isApplied {
             self = afterGreedy
             return
         }
         outcome.booked = ordered
-    }
-
-    /// How many series links lead back from request `id`.
-    func seriesDepth(_ id: String) -> Int {
-        var d = 0
-        var cur = id
-        while d < 64, let r = requestIndex(cur), let p = engine.instance.requests[r].after?.request { d += 1; cur = p }
-        return d
     }
 }

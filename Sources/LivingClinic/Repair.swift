@@ -48,7 +48,7 @@ extension ClinicState {
         var unplaced: [String] = []
         var done = Set<String>()
         // Predecessors before their successors: a successor's window depends on its predecessor.
-        let ids = order.map { engine.instance.requests[$0].id }.sorted { a, b in (depth(a), requestIndex(a) ?? 0) < (depth(b), requestIndex(b) ?? 0) }
+        let ids = predecessorsFirst(order.map { engine.instance.requests[$0].id })
         for id in ids where !done.contains(id) {
             let members = unit(of: id)
             done.formUnion(members)
@@ -143,7 +143,7 @@ extension ClinicState {
             liftedSoFar.formUnion(closure(of: [id]))
             lines.append(ClinicEvent(at: now, .unbook(request: id)))
         }
-        let ordered = toPlace.sorted { (depth($0), requestIndex($0) ?? 0) < (depth($1), requestIndex($1) ?? 0) }
+        let ordered = predecessorsFirst(toPlace)
         lines += ordered.compactMap { id in next.booking(of: id).map { ClinicEvent(at: now, .place($0)) } }
         var confirmed: [String] = []
         for id in lifted {
@@ -169,7 +169,7 @@ extension ClinicState {
     }
 
     /// How many series links lead back from request `id` (0 for a request without `after`).
-    private func depth(_ id: String) -> Int {
+    func depth(_ id: String) -> Int {
         var d = 0
         var cur = id
         while d < 64, let r = requestIndex(cur), let p = engine.instance.requests[r].after?.request { d += 1; cur = p }
@@ -217,5 +217,17 @@ extension ClinicState {
             return (moved, o.cost.total + moves, distance)
         }
         return offers.min { key($0) < key($1) }
+    }
+
+    /// Requests ordered so that a series predecessor comes before its successors (then in
+    /// instance order): the order in which they can be placed one by one.
+    func predecessorsFirst(_ ids: [String]) -> [String] {
+        ids.sorted { (depth($0), requestIndex($0) ?? 0) < (depth($1), requestIndex($1) ?? 0) }
+    }
+
+    /// Placements in ``predecessorsFirst(_:)`` order.
+    func placementOrder(_ placements: [Placement]) -> [Placement] {
+        let order = Dictionary(uniqueKeysWithValues: predecessorsFirst(placements.map(\.request)).enumerated().map { ($1, $0) })
+        return placements.sorted { (order[$0.request] ?? 0) < (order[$1.request] ?? 0) }
     }
 }
