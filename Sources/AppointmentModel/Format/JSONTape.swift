@@ -93,7 +93,22 @@ final class JSONTape {
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) != S_IFDIR else { return nil }
+        if (info.st_mode & S_IFMT) != S_IFREG {
+            // A stream (a pipe, /dev/stdin): read it to its end from this descriptor (opening it
+            // again could wait for a writer that has already gone).
+            var data: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 1 << 16)
+            while true {
+                let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if n < 0 { if errno == EINTR { continue }; return nil }
+                if n == 0 { break }
+                data.append(contentsOf: chunk[0..<n])
+            }
+            let (owned, block) = PageBuffer.allocate(UInt8.self, count: data.count)
+            _ = owned.initialize(from: data)
+            return (UnsafeBufferPointer(owned), block)
+        }
         let size = Int(info.st_size)
         guard size > 0 else {
             let (empty, block) = PageBuffer.allocate(UInt8.self, count: 0)
