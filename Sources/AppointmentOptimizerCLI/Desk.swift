@@ -1,9 +1,6 @@
 import AppointmentOptimizer
 import ArgumentParser
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
 struct Desk: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -108,22 +105,5 @@ struct Desk: ParsableCommand {
                   + (report.isValid ? "" : " (INVALID: \(report.violations.prefix(3)))"))
         }
         if !report.isValid { throw Outcome.invalid }
-    }
-}
-
-/// Writes `text` to `path` through a temporary file in the same folder and a rename, so that a
-/// failed write never leaves a truncated file where a good one was.
-func writeAtomically(_ text: String, to path: String) throws {
-    let url = URL(fileURLWithPath: path)
-    let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
-    do {
-        try Data(text.utf8).write(to: temporary)
-        guard rename(temporary.path, url.path) == 0 else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: String(cString: strerror(errno))])
-        }
-    } catch {
-        try? FileManager.default.removeItem(at: temporary)
-        FileHandle.standardError.write(Data("error: cannot write \(path): \(error.localizedDescription)\n".utf8))
-        throw Outcome.unreadable
     }
 }
