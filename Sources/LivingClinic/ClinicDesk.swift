@@ -37,11 +37,17 @@ public final class ClinicDesk: Sendable {
     }
 
     /// A desk restored from a snapshot and the journal lines after it.
-    public init(restoring snapshot: Instance, journal: [JournalEntry], repairBudget: Duration = .milliseconds(250),
+    ///
+    /// - Parameter snapshotSequence: the sequence number of the last line in the snapshot; the
+    ///   next line is numbered after it and after the journal's last.
+    public init(restoring snapshot: Instance, journal: [JournalEntry], snapshotSequence: Int = 0,
+                repairBudget: Duration = .milliseconds(250), fillBudget: Duration = .milliseconds(250),
                 onJournal: (@Sendable ([JournalEntry]) -> Void)? = nil) throws(DeskError) {
         var state = try ClinicState(restoring: snapshot, journal: journal.map(\.event))
         state.repairBudget = repairBudget
-        guarded = Mutex(Guarded(state: state, journal: journal, nextSequence: (journal.last?.sequence ?? 0) + 1))
+        state.fillBudget = fillBudget
+        let next = max(journal.last?.sequence ?? 0, snapshotSequence) + 1
+        guarded = Mutex(Guarded(state: state, journal: journal, nextSequence: next))
         self.onJournal = onJournal
     }
 
@@ -51,15 +57,51 @@ public final class ClinicDesk: Sendable {
     public func apply(_ event: ClinicEvent) -> ChangeOutcome {
         guarded.withLock { g in
             var outcome = g.state.apply(event)
-            let events = outcome.journalEvents
-            guard !events.isEmpty else { return outcome }
-            let entries = events.enumerated().map { JournalEntry(sequence: g.nextSequence + $0.offset, event: $0.element) }
-            g.nextSequence += entries.count
-            g.journal += entries
-            outcome.journal = entries.first!.sequence...entries.last!.sequence
-            onJournal?(entries)
+            if let entries = Self.record(outcome.journalEvents, in: &g) {
+                outcome.journal = entries.first!.sequence...entries.last!.sequence
+                onJournal?(entries)
+            }
             return outcome
         }
+    }
+
+    /// Applies one change and hands the journal lines that record it, with the state after it, to
+    /// `persist`, under the lock: nobody sees the change before `persist` returns. When `persist`
+    /// throws, the change is undone (the state, the journal and the next sequence number are as
+    /// before) and its error is rethrown. A service writes the lines in the database transaction
+    /// that acknowledges the change, so that what was acknowledged is exactly what was stored.
+    /// `persist` is not called for a refused change.
+    ///
+    /// - Complexity: that of ``apply(_:)``, plus a copy of the parts of the state that the change
+    ///   writes (the state before it is kept until `persist` returns).
+    public func apply(_ event: ClinicEvent,
+                      persisting persist: (_ entries: [JournalEntry], _ state: ClinicState) throws -> Void) throws -> ChangeOutcome {
+        try guarded.withLock { g in try Self.apply(event, to: &g, persisting: persist, onJournal) }
+    }
+
+    /// ``apply(_:persisting:)`` of `change` at the desk's clock, or at `notBefore` when that is
+    /// later: a service's call that names no time happens now, and two such calls racing cannot
+    /// take the clock back.
+    public func apply(_ change: ClinicEvent.Change, notBefore: Int,
+                      persisting persist: (_ entries: [JournalEntry], _ state: ClinicState) throws -> Void) throws -> ChangeOutcome {
+        try guarded.withLock { g in
+            try Self.apply(ClinicEvent(at: max(g.state.now, notBefore), change), to: &g, persisting: persist, onJournal)
+        }
+    }
+
+    private static func apply(_ event: ClinicEvent, to g: inout Guarded,
+                              persisting persist: (_ entries: [JournalEntry], _ state: ClinicState) throws -> Void,
+                              _ onJournal: (@Sendable ([JournalEntry]) -> Void)?) throws -> ChangeOutcome {
+        let before = g
+        var outcome = g.state.apply(event)
+        guard let entries = record(outcome.journalEvents, in: &g) else { return outcome }
+        do { try persist(entries, g.state) } catch {
+            g = before
+            throw error
+        }
+        outcome.journal = entries.first!.sequence...entries.last!.sequence
+        onJournal?(entries)
+        return outcome
     }
 
     /// Applies a nightly plan made from the snapshot `base` (see ``ClinicState/applyPlan(_:from:at:)``),
@@ -67,12 +109,36 @@ public final class ClinicDesk: Sendable {
     public func applyPlan(_ plan: Solution, from base: Instance) -> PlanOutcome {
         guarded.withLock { g in
             let outcome = g.state.applyPlan(plan, from: base)
-            let entries = outcome.events.enumerated().map { JournalEntry(sequence: g.nextSequence + $0.offset, event: $0.element) }
-            g.nextSequence += entries.count
-            g.journal += entries
-            if !entries.isEmpty { onJournal?(entries) }
+            if let entries = Self.record(outcome.events, in: &g) { onJournal?(entries) }
             return outcome
         }
+    }
+
+    /// ``applyPlan(_:from:)`` whose journal lines go to `persist` first, as in
+    /// ``apply(_:persisting:)``: when it throws, nothing of the plan is applied.
+    public func applyPlan(_ plan: Solution, from base: Instance,
+                          persisting persist: (_ entries: [JournalEntry], _ state: ClinicState) throws -> Void) throws -> PlanOutcome {
+        try guarded.withLock { g in
+            let before = g
+            let outcome = g.state.applyPlan(plan, from: base)
+            guard let entries = Self.record(outcome.events, in: &g) else { return outcome }
+            do { try persist(entries, g.state) } catch {
+                g = before
+                throw error
+            }
+            onJournal?(entries)
+            return outcome
+        }
+    }
+
+    /// Numbers `events` from the next sequence number and adds them to the journal; nil when
+    /// there are none.
+    private static func record(_ events: [ClinicEvent], in g: inout Guarded) -> [JournalEntry]? {
+        guard !events.isEmpty else { return nil }
+        let entries = events.enumerated().map { JournalEntry(sequence: g.nextSequence + $0.offset, event: $0.element) }
+        g.nextSequence += entries.count
+        g.journal += entries
+        return entries
     }
 
     /// The best offers for request `id` now.
@@ -100,6 +166,12 @@ public final class ClinicDesk: Sendable {
     /// The journal lines with a sequence number above `after`.
     public func journal(after: Int = 0) -> [JournalEntry] {
         guarded.withLock { g in g.journal.filter { $0.sequence > after } }
+    }
+
+    /// Forgets the journal lines up to `sequence` (a service that stored a snapshot taken after
+    /// them keeps them in its database, not in memory). Sequence numbers go on as before.
+    public func trimJournal(through sequence: Int) {
+        guarded.withLock { g in g.journal.removeAll { $0.sequence <= sequence } }
     }
 
     /// Moves the clock on (never back).

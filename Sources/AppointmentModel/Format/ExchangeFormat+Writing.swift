@@ -12,7 +12,8 @@ extension ExchangeFormat {
         JSONWriter.write(.object(encode(solution, index: InstanceIndex(instance))))
     }
 
-    static func encode(_ instance: Instance) -> JSONObject {
+    /// The instance as a JSON object: what ``write(_:)-(Instance)`` writes.
+    public static func encode(_ instance: Instance) -> JSONObject {
         let index = InstanceIndex(instance)
         let clock = InstantWriter(instance: instance)
         let first = instance.locations.first?.id
