@@ -55,7 +55,9 @@ let package = Package(
         .testTarget(name: "ClinicServiceTests", dependencies: [
             "ClinicServiceCore",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "AppointmentOptimizer", package: library),
+            .product(name: "AppointmentModel", package: library),
         ], swiftSettings: strict),
     ]
 )
