@@ -5,7 +5,7 @@ SAMPLE ?= Samples/clinics/riverside-clinic.json
 BIN := .build/release/appointment-optimizer
 OUT := .build/demo
 
-.PHONY: deps demo test bench bench-full fuzz fuzz-build clean
+.PHONY: deps demo test bench bench-full fuzz fuzz-build clean service service-build service-test service-load
 
 # libglpk-dev (headers and library) and glpk-utils (glpsol, used by the binding's export test).
 deps:
@@ -17,6 +17,10 @@ deps:
 	@# Real parsers for the outputs' tests: iCalendar and FHIR models from PyPI.
 	@python3 -c "import icalendar, fhir.resources" 2>/dev/null || python3 -m pip install --quiet icalendar fhir.resources 2>/dev/null \
 		|| python3 -m pip install --quiet --break-system-packages icalendar fhir.resources
+	@# The service sample: SQLite's headers for GRDB, and schemathesis to fuzz its API.
+	@dpkg -s libsqlite3-dev >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libsqlite3-dev >/dev/null)
+	@command -v schemathesis >/dev/null 2>&1 || python3 -m pip install --quiet schemathesis 2>/dev/null \
+		|| python3 -m pip install --quiet --break-system-packages schemathesis
 
 demo: deps
 	$(SWIFT) build -c release --product appointment-optimizer
@@ -46,6 +50,7 @@ demo: deps
 test: deps
 	$(SWIFT) test --skip theDeadlineHolds
 	$(SWIFT) test --filter theDeadlineHolds
+	$(MAKE) service-test
 	$(MAKE) fuzz FUZZ_SECONDS=60
 
 # The coverage-guided fuzzer (libFuzzer, -sanitize=fuzzer,address) over the reader, the checker,
@@ -56,13 +61,37 @@ SHARED ?= $(if $(CLINIC_SHARED),$(CLINIC_SHARED),../shared)
 fuzz-build:
 	cd Fuzz && $(SWIFT) build --product ClinicFuzz -Xswiftc -sanitize=fuzzer,address
 
-fuzz: deps fuzz-build
+fuzz: deps fuzz-build service-build
 	@mkdir -p Fuzz/corpus Fuzz/findings
 	@cp $(SAMPLE) $(SHARED)/instances/tiny-0*.json $(SHARED)/instances/small-0*.json $(SHARED)/instances/v2-tiny-01.json $(SHARED)/instances/v2-small-01.json Fuzz/corpus/
 	@for f in $(SHARED)/events/v2-tiny-01.jsonl; do head -40 $$f | split -l 1 - Fuzz/corpus/event-; done
 	SWIFT_BACKTRACE=enable=no Fuzz/.build/debug/ClinicFuzz Fuzz/corpus -max_total_time=$(FUZZ_SECONDS) -max_len=200000 \
 		-artifact_prefix=Fuzz/findings/ -print_final_stats=1 2>&1 | grep -E "^(#[0-9]+ +DONE|stat::number_of_executed_units|==[0-9]+==|.*Fatal error|artifact_prefix)" || true
 	@if ls Fuzz/findings/crash-* Fuzz/findings/leak-* Fuzz/findings/timeout-* >/dev/null 2>&1; then echo "fuzzer findings in Fuzz/findings"; exit 1; fi
+	@echo "== the service's API from its OpenAPI document (schemathesis, $(FUZZ_SECONDS) s): no 5xx, no crash"
+	CLINIC_SHARED=$(SHARED) $(SERVICE)/Scripts/fuzz-api.sh $(FUZZ_SECONDS)
+
+# The clinic service (Samples/ClinicService, its own package: Hummingbird, GRDB, lifecycle, metrics).
+# `make service` serves the sample clinic on port 8080 with an embedded SQLite database;
+# `make service-test` runs its tests (real HTTP on loopback, a real database, a killed process).
+SERVICE := Samples/ClinicService
+service-build: deps
+	cd $(SERVICE) && $(SWIFT) build
+
+service: deps
+	cd $(SERVICE) && $(SWIFT) build -c release --product clinic-service
+	$(SERVICE)/.build/release/clinic-service --database $(SERVICE)/clinic-service.sqlite \
+		--clinic riverside=$(SAMPLE)
+
+service-test: deps
+	$(SWIFT) build --product appointment-optimizer
+	cd $(SERVICE) && $(SWIFT) build && CLINIC_SHARED=$(abspath $(SHARED)) $(SWIFT) test
+
+# A load run with wrk (Docs/service.md has its figures).
+service-load: deps
+	@command -v wrk >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
+	cd $(SERVICE) && $(SWIFT) build -c release --product clinic-service
+	CLINIC_SHARED=$(SHARED) $(SERVICE)/Scripts/load.sh 20 16
 
 # A quick harness run (tiny to medium, limits × 0.05: a few minutes); the full run is bench-full.
 bench: deps
@@ -75,4 +104,4 @@ bench-full: deps
 	$(BIN) bench --out bench-results
 
 clean:
-	rm -rf .build Fuzz/.build Fuzz/corpus Fuzz/findings
+	rm -rf .build Fuzz/.build Fuzz/corpus Fuzz/findings $(SERVICE)/.build
