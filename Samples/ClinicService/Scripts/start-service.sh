@@ -11,7 +11,7 @@ start_service() {
         --clinic "small=$SHARED/instances/v2-small-01.json" "$@" >"$log" 2>&1 &
     SERVICE_PID=$!
     for _ in $(seq 1 300); do
-        PORT=$(grep -o 'listening on [0-9.]*:[0-9]*' "$log" | sed 's/.*://')
+        PORT=$(grep -o 'listening on [0-9.]*:[0-9]*' "$log" | sed 's/.*://' || true)
         [ -n "$PORT" ] && return 0
         kill -0 "$SERVICE_PID" 2>/dev/null || { cat "$log"; return 1; }
         sleep 0.1

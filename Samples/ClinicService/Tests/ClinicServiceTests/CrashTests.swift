@@ -83,4 +83,22 @@ import Testing
         #expect(stored.isSubset(of: mayBeBooked))
         #expect(try refereeChecks(restored).valid)
     }
+
+    @Test func aTerminatedServiceStopsGracefullyAndComesBackWithItsState() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Paths.serviceBinary.path), "swift build this package first; make test does")
+        let database = try Paths.temporaryDirectory().appendingPathComponent("clinic.sqlite").path
+        let first = try ServiceProcess(["--database", database, "--clinic", "small=\(Paths.instance("v2-small-01").path)"])
+        let before = try await TestClient.withClient(host: "127.0.0.1", port: first.port) { http in
+            let id = try #require(try await http.call(.get, "/clinics/small/fill/proposal")["placements"]?.arrayValue.first?["request"]?.stringValue)
+            #expect(try await http.call(.post, "/clinics/small/requests/\(id)/book").status == 200)
+            return try await http.call(.get, "/clinics/small/snapshot").text
+        }
+        #expect(first.stop() == 0)
+        let second = try ServiceProcess(["--database", database, "--clinic", "small=\(Paths.instance("v2-small-01").path)"])
+        defer { _ = second.stop() }
+        let after = try await TestClient.withClient(host: "127.0.0.1", port: second.port) { http in
+            try await http.call(.get, "/clinics/small/snapshot").text
+        }
+        #expect(after == before)
+    }
 }
