@@ -156,8 +156,12 @@ public enum FHIR {
     }
 }
 
+/// Why a FHIR document could not be read as requests: the resource and the field at fault.
 public struct FHIRImportError: Error, Sendable, CustomStringConvertible {
+    /// The resource at fault, for example `Appointment/A-17`, or `document` for the whole document.
     public var resource: String
+    /// What is wrong, starting with the field's path when one is at fault.
     public var message: String
+    /// `resource: message`.
     public var description: String { "\(resource): \(message)" }
 }

@@ -9,7 +9,9 @@ import Foundation
 public enum ICalendar {
     /// Which calendar: a provider's or a room's.
     public enum Subject: Sendable, Hashable {
+        /// A provider's calendar, by provider id.
         case provider(String)
+        /// A room's calendar, by room id.
         case room(String)
     }
 

@@ -5,38 +5,55 @@ import AppointmentModel
 /// telehealth marked, and the provider's idle gaps. As JSON, CSV and a printable Markdown or
 /// HTML page.
 public struct Manifest: Sendable, Hashable {
+    /// Whose day the manifest shows: a provider's or a room's.
     public enum Kind: String, Sendable, Hashable { case provider, room }
 
+    /// One visit on the manifest, with its local times.
     public struct Entry: Sendable, Hashable {
+        /// The visit.
         public var visit: Visit
+        /// The visit's start on the wall clock of the manifest's location.
         public var start: LocalDateTime
+        /// The visit's end on the wall clock of the manifest's location.
         public var end: LocalDateTime
         /// The other providers of a multi-role visit.
         public var otherProviders: [String]
     }
 
+    /// Idle time of a provider between two consecutive visits of one session.
     public struct Gap: Sendable, Hashable {
+        /// The gap's start on the wall clock of the manifest's location.
         public var start: LocalDateTime
+        /// The gap's end on the wall clock of the manifest's location.
         public var end: LocalDateTime
+        /// The gap's length in minutes.
         public var minutes: Int
     }
 
+    /// Whether this is a provider's or a room's day.
     public var kind: Kind
     /// The provider's or room's id.
     public var subject: String
+    /// The local calendar day shown.
     public var date: LocalDate
+    /// The location whose wall clock the times are read on: the room's, or that of the provider's
+    /// first session that day (else the instance's first location).
     public var location: String?
+    /// The IANA zone name of `location`.
     public var timeZone: String
     /// Working (provider) or opening (room) intervals that day.
     public var hours: [(start: LocalDateTime, end: LocalDateTime)]
+    /// The visits that day, by start.
     public var entries: [Entry]
     /// Idle time between two visits of one session (providers only).
     public var gaps: [Gap]
 
+    /// Equal when kind, subject, date, entries and gaps are; hours, location and time zone are not compared.
     public static func == (a: Manifest, b: Manifest) -> Bool {
         a.kind == b.kind && a.subject == b.subject && a.date == b.date && a.entries == b.entries && a.gaps == b.gaps
     }
 
+    /// Hashes the kind, subject and date only.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(kind)
         hasher.combine(subject)
@@ -190,6 +207,7 @@ public struct Manifest: Sendable, Hashable {
 /// RFC 4180 CSV: fields with a comma, a quote or a line break are quoted, quotes doubled; lines
 /// end with CRLF.
 public enum CSV {
+    /// The rows as CSV text, every line ended by CRLF (the last included).
     public static func write(_ rows: [[String]]) -> String {
         rows.map { $0.map(field).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
     }

@@ -11,15 +11,20 @@ import AppointmentModel
 public struct Metrics: Sendable {
     /// What happened at a past visit.
     public enum Outcome: String, Sendable, Hashable, CaseIterable {
+        /// The patient came (`attended` in the CSV).
         case attended
+        /// The patient did not come (`no-show` in the CSV).
         case noShow = "no-show"
+        /// The patient cancelled late (`late-cancel` in the CSV).
         case lateCancel = "late-cancel"
     }
 
+    /// The schedule measured.
     public let view: ScheduleView
     /// The timeline minutes measured: the horizon, or a local date.
     public let span: TimeSpan
 
+    /// Measures `view` over the horizon, or over local `date` on the first location's clock.
     public init(_ view: ScheduleView, date: LocalDate? = nil) {
         self.view = view
         span = date.map { view.clock.day($0, at: view.instance.locations.first?.id) } ?? view.instance.horizon
@@ -48,9 +53,13 @@ public struct Metrics: Sendable {
         return out
     }
 
+    /// A line of the outcomes CSV that cannot be read.
     public struct OutcomeError: Error, Sendable, CustomStringConvertible {
+        /// The line number in the file, counting from 1 (the header is line 1).
         public var line: Int
+        /// What is wrong with the line.
         public var message: String
+        /// `outcomes line <line>: <message>`.
         public var description: String { "outcomes line \(line): \(message)" }
     }
 

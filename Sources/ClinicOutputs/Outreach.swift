@@ -14,16 +14,21 @@ import AppointmentModel
 ///   decision time;
 /// - `cancelled`: a visit of `previous` that is gone, due at the decision time.
 public struct OutreachMessage: Sendable, Hashable {
+    /// The request the message is about.
     public var request: String
+    /// The patient's opaque id (never a name).
     public var patient: String
+    /// The channel-neutral template key: `confirmation`, `reminder.<minutes>`, `prep`, `moved` or `cancelled`.
     public var template: String
     /// Timeline minute the message is due.
     public var due: Int
     /// The visit's start (for `cancelled`, the start it had).
     public var visitStart: Int
+    /// The visit's location, whose offset the instants are written in; nil when unknown.
     public var location: String?
 }
 
+/// Plans the messages patients should receive about a schedule, and writes them as JSON.
 public enum Outreach {
     /// The messages due in `[from, to)` (timeline minutes), by due time.
     public static func plan(_ view: ScheduleView, previous: ScheduleView? = nil, from: Int, to: Int) -> [OutreachMessage] {

@@ -2,10 +2,13 @@ import AppointmentModel
 
 /// One visit of a schedule, resolved for people to read: who, where, what it needs.
 public struct Visit: Sendable, Hashable {
+    /// The request's id.
     public var request: String
     /// The opaque patient id (never a name).
     public var patient: String
+    /// The appointment type's id.
     public var type: String
+    /// The request's priority.
     public var priority: Priority
     /// One per role, in role order.
     public var providers: [String]
@@ -17,8 +20,11 @@ public struct Visit: Sendable, Hashable {
     public var span: TimeSpan
     /// The room interval (setup and cleanup included).
     public var roomSpan: TimeSpan
+    /// The equipment the visit needs in its room; empty for telehealth.
     public var equipment: [EquipmentNeed]
+    /// The appointment type's preparation instructions for the patient, if any.
     public var prep: String?
+    /// Whether the visit is telehealth (no room).
     public var telehealth: Bool
     /// The booking's status when it keeps its existing booking; nil for a new booking.
     public var status: BookingStatus?
@@ -28,9 +34,13 @@ public struct Visit: Sendable, Hashable {
 /// by provider and by room, and the wall clock of each location. Outputs are pure functions of
 /// it: it is never a second source of truth.
 public struct ScheduleView: Sendable {
+    /// The instance the schedule belongs to.
     public let instance: Instance
+    /// The index of `instance`, built once when the view is made.
     public let index: InstanceIndex
+    /// The schedule read.
     public let solution: Solution
+    /// The wall clocks of the instance's locations, for local dates and times.
     public let clock: LocalClock
     /// Every assigned request's visit, by start, then request id.
     public let visits: [Visit]

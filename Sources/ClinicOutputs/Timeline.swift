@@ -3,6 +3,9 @@ import AppointmentModel
 /// A picture of a local day: one row per provider, their sessions as pale bars, their visits as
 /// blocks coloured by priority and labelled with the request id, idle gaps hatched. SVG 1.1.
 public enum TimelineSVG {
+    /// The SVG of local `date` on the first location's clock: a row per provider who works or sees
+    /// someone that day, from the whole hour at or before the first session or visit to the end of
+    /// the last (the whole day when there is none).
     public static func day(_ view: ScheduleView, date: LocalDate) -> String {
         let manifests = Manifest.providers(view, date: date).filter { !$0.hours.isEmpty || !$0.entries.isEmpty }
         let location = view.instance.locations.first?.id

@@ -18,6 +18,7 @@ public struct GLPKSolver: MIPSolver {
     /// Where GLPK's terminal output goes (at `.debug`), when `logLevel` asks for any.
     public var logger: Logger
 
+    /// Creates a solver that writes GLPK's output, when asked for, to `logger`.
     public init(logger: Logger = Logger(label: "AppointmentOptimizer.GLPK")) {
         self.logger = logger
     }
@@ -26,6 +27,7 @@ public struct GLPKSolver: MIPSolver {
     public final class Cancellation: @unchecked Sendable {
         fileprivate let args: UnsafeMutablePointer<aog_solve_args>
 
+        /// Creates a flag that is not yet set.
         public init() {
             args = .allocate(capacity: 1)
             args.initialize(to: aog_solve_args())
@@ -40,6 +42,10 @@ public struct GLPKSolver: MIPSolver {
         public var isCancelled: Bool { aog_cancel_requested(args) != 0 }
     }
 
+    /// Solves on a thread of its own, so no GLPK state crosses an `await`; cancelling the calling task
+    /// stops the solve within about 100 ms and returns the best solution found so far.
+    ///
+    /// - Complexity: that of ``solveSynchronously(_:parameters:progress:cancellation:)``.
     public func solve(_ model: MIPModel, parameters: SolveParameters = SolveParameters(),
                       progress: (@Sendable (SolveProgress) -> Void)? = nil) async throws(MIPError) -> SolveResult {
         let cancellation = Cancellation()

@@ -34,8 +34,10 @@ public struct ChangeOutcome: Sendable, Hashable {
     /// Journal sequence numbers of the lines that record the change (empty when refused).
     public var journal: ClosedRange<Int>?
 
+    /// Whether the change was applied (it was not refused).
     public var isApplied: Bool { refusal == nil }
 
+    /// An outcome of `event` that records nothing yet.
     public init(event: ClinicEvent) { self.event = event }
 
     static func refused(_ event: ClinicEvent, _ why: String) -> ChangeOutcome {
@@ -47,10 +49,14 @@ public struct ChangeOutcome: Sendable, Hashable {
 
 /// A booking moved from one placement to another.
 public struct Move: Sendable, Hashable {
+    /// The request's id.
     public var request: String
+    /// Where it was booked before.
     public var from: Placement
+    /// Where it is booked now.
     public var to: Placement
 
+    /// Creates a move.
     public init(request: String, from: Placement, to: Placement) {
         self.request = request
         self.from = from
@@ -60,8 +66,11 @@ public struct Move: Sendable, Hashable {
 
 /// A booking that a change broke.
 public struct Displacement: Sendable, Hashable {
+    /// The request's id.
     public var request: String
+    /// Where it was booked before the change.
     public var from: Placement
+    /// Why it was displaced, for example `PRV-002 is away (sick)` or `follows R0030, which was displaced`.
     public var reason: String
 }
 
@@ -70,6 +79,7 @@ public struct DeskError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The instance checker's errors (each names its field and id), or the journal line that failed.
     public var issues: [String]
 
+    /// The only issue, or the number of issues and the first 50, one a line.
     public var description: String {
         issues.count == 1 ? issues[0] : "\(issues.count) problems:\n" + issues.prefix(50).map { "  - \($0)" }.joined(separator: "\n")
     }

@@ -2,9 +2,12 @@ import AppointmentModel
 
 /// One line of a desk's journal: a change that happened, with its sequence number.
 public struct JournalEntry: Sendable, Hashable {
+    /// The line's sequence number: one more than the line before it in the desk's journal.
     public var sequence: Int
+    /// The change as it happened: an outcome, not an intent (a `book` is journaled as its `place` lines).
     public var event: ClinicEvent
 
+    /// Creates an entry.
     public init(sequence: Int, event: ClinicEvent) {
         self.sequence = sequence
         self.event = event

@@ -4,9 +4,12 @@ import AppointmentModel
 /// A nightly plan compared with the snapshot it was made from: who moves from when to when, who
 /// is newly booked.
 public struct PlanDiff: Sendable, Hashable {
+    /// Bookings of the snapshot that the plan puts elsewhere (a change of room alone included).
     public var moved: [Move] = []
+    /// Requests unbooked in the snapshot that the plan books.
     public var newlyBooked: [Placement] = []
 
+    /// An empty diff.
     public init() {}
 
     /// The diff of `plan` against the bookings of `base` (the snapshot the plan started from).
@@ -25,6 +28,7 @@ public struct PlanDiff: Sendable, Hashable {
         }
     }
 
+    /// Whether nothing moves and nothing is newly booked.
     public var isEmpty: Bool { moved.isEmpty && newlyBooked.isEmpty }
 }
 
@@ -37,8 +41,12 @@ public struct PlanOutcome: Sendable, Hashable {
     /// The changes made, in order, as event lines (`unbook` and `place`), for the journal.
     public var events: [ClinicEvent] = []
 
+    /// A request of the plan left as it is.
     public struct Skip: Sendable, Hashable {
+        /// The request's id.
         public var request: String
+        /// Why it was left: cancelled or changed at the desk since the snapshot, its group not placed
+        /// whole by the plan, or the rule its planned place now breaks.
         public var reason: String
     }
 }

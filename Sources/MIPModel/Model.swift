@@ -1,40 +1,60 @@
 /// A handle to a variable of a ``MIPModel``.
 public struct Variable: Sendable, Hashable, Comparable {
+    /// The variable's position in ``MIPModel/variables``.
     public let index: Int
+    /// Creates a handle to the variable at `index`.
     public init(index: Int) { self.index = index }
+    /// Orders variables by index, that is, in the order they were added.
     public static func < (a: Variable, b: Variable) -> Bool { a.index < b.index }
 }
 
 /// A handle to a constraint of a ``MIPModel``.
 public struct Constraint: Sendable, Hashable {
+    /// The constraint's position in ``MIPModel/constraints``.
     public let index: Int
 }
 
+/// Which values a variable may take: any real number, integers, or only 0 and 1.
 public enum VariableKind: Sendable, Hashable {
+    /// Any real value within the bounds; an integer within them; 0 or 1.
     case continuous, integer, binary
 }
 
+/// One variable of a ``MIPModel``: its name, kind, bounds and objective coefficient.
 public struct VariableDefinition: Sendable, Hashable {
+    /// The variable's name, for exports and messages; at most ``MIPModel/maxNameLength`` bytes.
     public var name: String
+    /// Whether the variable is continuous, integer or binary.
     public var kind: VariableKind
+    /// The least value the variable may take; `-.infinity` for none.
     public var lowerBound: Double
+    /// The greatest value the variable may take; `.infinity` for none.
     public var upperBound: Double
+    /// The variable's coefficient in the objective.
     public var objective: Double
 }
 
 /// `lower ≤ Σ coefficient · variable ≤ upper`; either side may be infinite.
 public struct LinearConstraint: Sendable, Hashable {
+    /// The constraint's name, for exports and messages; `c` and its index when none was given.
     public var name: String
     /// The family the constraint belongs to (for reports and the formulation's documentation).
     public var group: String
+    /// The linear expression, at most one term per variable.
     public var terms: [Term]
+    /// The least value the expression may take; `-.infinity` for none.
     public var lowerBound: Double
+    /// The greatest value the expression may take; `.infinity` for none.
     public var upperBound: Double
 }
 
+/// One `coefficient · variable` product of a linear expression.
 public struct Term: Sendable, Hashable {
+    /// The variable multiplied.
     public var variable: Variable
+    /// The factor the variable is multiplied by.
     public var coefficient: Double
+    /// Creates the term `coefficient · variable`.
     public init(_ variable: Variable, _ coefficient: Double) {
         self.variable = variable
         self.coefficient = coefficient
@@ -43,9 +63,13 @@ public struct Term: Sendable, Hashable {
 
 /// How a constraint bounds its linear expression.
 public enum Relation: Sendable, Hashable {
+    /// At most the value: `Σ ≤ value`.
     case lessOrEqual(Double)
+    /// At least the value: `Σ ≥ value`.
     case greaterOrEqual(Double)
+    /// Exactly the value: `Σ = value`.
     case equal(Double)
+    /// Between two values, both included: `lower ≤ Σ ≤ upper`.
     case range(Double, Double)
 
     var bounds: (Double, Double) {
@@ -58,7 +82,9 @@ public enum Relation: Sendable, Hashable {
     }
 }
 
+/// Whether the objective is minimised or maximised.
 public enum ObjectiveSense: Sendable, Hashable {
+    /// Find the smallest objective value; find the largest.
     case minimize, maximize
 }
 
@@ -67,12 +93,18 @@ public enum ObjectiveSense: Sendable, Hashable {
 /// Built with ``addVariable(_:kind:lowerBound:upperBound:objective:)`` and
 /// ``addConstraint(_:_:name:group:)``; checked by ``validate()`` before any backend sees it.
 public struct MIPModel: Sendable, Hashable {
+    /// The model's name, passed to the solver and written in exports.
     public var name: String
+    /// Whether the objective is minimised or maximised.
     public var sense: ObjectiveSense
+    /// A constant added to the objective, whatever the variables' values.
     public var objectiveConstant: Double = 0
+    /// The variables, in the order they were added; a ``Variable``'s index points here.
     public private(set) var variables: [VariableDefinition] = []
+    /// The constraints, in the order they were added; a ``Constraint``'s index points here.
     public private(set) var constraints: [LinearConstraint] = []
 
+    /// Creates an empty model.
     public init(name: String = "model", sense: ObjectiveSense = .minimize) {
         self.name = name
         self.sense = sense

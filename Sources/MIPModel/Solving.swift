@@ -30,10 +30,13 @@ public enum TerminationStatus: String, Sendable, Hashable {
 
 /// How much output a backend writes to its logger.
 public enum SolverLogLevel: Int, Sendable, Hashable, Comparable {
+    /// Nothing; errors only; the normal messages; every message.
     case off = 0, errors, normal, all
+    /// Orders levels from `.off` (quietest) to `.all`.
     public static func < (a: SolverLogLevel, b: SolverLogLevel) -> Bool { a.rawValue < b.rawValue }
 }
 
+/// How long a solve may run, when it may stop early, and how it searches.
 public struct SolveParameters: Sendable, Hashable {
     /// Wall-clock limit for the whole solve, LP included. Nil: none.
     public var timeLimit: Duration?
@@ -42,6 +45,7 @@ public struct SolveParameters: Sendable, Hashable {
     /// Let the solver presolve (off by default: it is not covered by the time limit in GLPK and
     /// prevents warm starts).
     public var presolve: Bool
+    /// How much of the solver's own output goes to its logger.
     public var logLevel: SolverLogLevel
     /// Stop after this many branch-and-bound nodes: unlike a time limit, the same model then
     /// stops at the same point on any machine. Nil: none.
@@ -52,6 +56,7 @@ public struct SolveParameters: Sendable, Hashable {
     /// A feasible solution to start from, one value per variable; checked before use.
     public var warmStart: [Double]?
 
+    /// Creates parameters; the defaults solve to proven optimality with no limits, presolve, cuts or warm start.
     public init(timeLimit: Duration? = nil, relativeGap: Double = 0, presolve: Bool = false,
                 logLevel: SolverLogLevel = .off, warmStart: [Double]? = nil, cuts: Bool = false, nodeLimit: Int? = nil) {
         self.timeLimit = timeLimit
@@ -64,11 +69,16 @@ public struct SolveParameters: Sendable, Hashable {
     }
 }
 
+/// What a solve cost in work and time.
 public struct SolveStatistics: Sendable, Hashable {
+    /// Branch-and-bound nodes explored.
     public var nodes: Int
+    /// Simplex iterations, over all nodes.
     public var lpIterations: Int
+    /// Wall-clock time the solve took.
     public var wallTime: Duration
 
+    /// Creates statistics from a backend's counts.
     public init(nodes: Int, lpIterations: Int, wallTime: Duration) {
         self.nodes = nodes
         self.lpIterations = lpIterations
@@ -78,16 +88,20 @@ public struct SolveStatistics: Sendable, Hashable {
 
 /// The outcome of a solve: why it stopped, and what it found.
 public struct SolveResult: Sendable, Hashable {
+    /// Why the solve stopped.
     public var termination: TerminationStatus
     /// One value per variable, when a feasible solution was found.
     public var values: [Double]?
+    /// The objective value of ``values``, when a feasible solution was found.
     public var objective: Double?
     /// The best proven bound on the optimum, when known.
     public var bestBound: Double?
+    /// Nodes, simplex iterations and wall time of the solve.
     public var statistics: SolveStatistics
     /// Whether the solver took the warm start as its first incumbent.
     public var warmStartAccepted: Bool
 
+    /// Creates a result from a backend's outcome.
     public init(termination: TerminationStatus, values: [Double]?, objective: Double?, bestBound: Double?,
                 statistics: SolveStatistics, warmStartAccepted: Bool = false) {
         self.termination = termination
@@ -110,6 +124,7 @@ public struct SolveResult: Sendable, Hashable {
 
 /// What the solver reports while it runs.
 public struct SolveProgress: Sendable, Hashable {
+    /// What changed since the previous report.
     public enum Event: Sendable, Hashable {
         /// A better feasible solution.
         case incumbent
@@ -119,12 +134,18 @@ public struct SolveProgress: Sendable, Hashable {
         case warmStart
     }
 
+    /// What this report is about.
     public var event: Event
+    /// The objective value of the best feasible solution so far, if any.
     public var incumbent: Double?
+    /// The best proven bound on the optimum so far, if known.
     public var bound: Double?
+    /// Branch-and-bound nodes explored so far.
     public var nodes: Int
+    /// Wall-clock time since the solve started.
     public var elapsed: Duration
 
+    /// Creates a progress report.
     public init(event: Event, incumbent: Double?, bound: Double?, nodes: Int, elapsed: Duration) {
         self.event = event
         self.incumbent = incumbent
@@ -143,6 +164,7 @@ public enum MIPError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The backend reported misuse or failed; the message is the backend's.
     case backendFailure(String)
 
+    /// A one-line message naming the error and its first five problems.
     public var description: String {
         switch self {
         case .invalidModel(let issues):

@@ -1,22 +1,30 @@
 /// Something that makes a model unusable, named by variable or constraint.
 public struct ModelIssue: Sendable, Hashable, CustomStringConvertible {
+    /// What is at fault: the objective, a solve parameter, or a variable or constraint by index and name.
     public var subject: String
+    /// What is wrong with it.
     public var message: String
+    /// Creates an issue.
     public init(subject: String, message: String) {
         self.subject = subject
         self.message = message
     }
+    /// `subject: message`.
     public var description: String { "\(subject): \(message)" }
 }
 
 /// A broken constraint or bound of a candidate solution.
 public struct SolutionViolation: Sendable, Hashable, CustomStringConvertible {
+    /// The bound, integrality or constraint broken.
     public var subject: String
+    /// How far the value lies beyond the limit; `.infinity` for a non-finite value or a wrong number of values.
     public var amount: Double
+    /// Creates a violation.
     public init(subject: String, amount: Double) {
         self.subject = subject
         self.amount = amount
     }
+    /// `subject violated by amount`.
     public var description: String { "\(subject) violated by \(amount)" }
 }
 

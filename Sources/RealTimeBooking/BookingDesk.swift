@@ -30,22 +30,28 @@ public final class BookingDesk: Sendable {
         engine.withLock { $0.offers(for: request, query: query, policy: policy) }
     }
 
+    /// A desk over `engine` as it is: its state is taken whole and the instance is not checked again.
     public init(engine: BookingEngine) {
         self.engine = Mutex(engine)
     }
 
+    /// The best offers for `request` right now, at most `limit`, ranked by `policy`, or why there
+    /// are none (see ``BookingEngine/offers(for:limit:policy:)``).
     public func offers(for request: String, limit: Int = 5, policy: some RankingPolicy = BestFit()) -> OfferResult {
         engine.withLock { $0.offers(for: request, limit: limit, policy: policy) }
     }
 
+    /// Books every placement of `offer`, all or nothing (see ``BookingEngine/book(_:)``).
     public func book(_ offer: Offer) throws(BookingError) {
         try engine.withLock { (e: inout BookingEngine) throws(BookingError) in try e.book(offer) }
     }
 
+    /// Cancels the booking of `request`, the whole group for a group member (see ``BookingEngine/cancel(_:)``).
     public func cancel(_ request: String) throws(BookingError) {
         try engine.withLock { (e: inout BookingEngine) throws(BookingError) in try e.cancel(request) }
     }
 
+    /// Moves booked requests to the placements of `offer`, all or nothing (see ``BookingEngine/move(_:)``).
     public func move(_ offer: Offer) throws(BookingError) {
         try engine.withLock { (e: inout BookingEngine) throws(BookingError) in try e.move(offer) }
     }
@@ -63,6 +69,7 @@ public final class BookingDesk: Sendable {
         }
     }
 
+    /// The current booking of `request`, if any.
     public func booking(of request: String) -> Placement? { engine.withLock { $0.booking(of: request) } }
 
     /// A copy of the current state.
@@ -71,8 +78,10 @@ public final class BookingDesk: Sendable {
 
 /// An instance that cannot be booked against: the instance checker's errors.
 public struct InvalidInstanceError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The checker's errors, each naming its field and id.
     public var issues: [InstanceIssue]
 
+    /// The first ten errors on one line, and how many more there are.
     public var description: String {
         "the instance is invalid: " + issues.prefix(10).map(\.description).joined(separator: "; ")
             + (issues.count > 10 ? " (and \(issues.count - 10) more)" : "")

@@ -12,6 +12,8 @@ import AppointmentModel
 /// A value type: copy it to try something out. Wrap it in a ``BookingDesk`` to share it between
 /// tasks.
 public struct BookingEngine: Sendable {
+    /// The instance's dense handles and derived tables (sessions, holds, groups); the live changes
+    /// keep it current.
     public internal(set) var index: InstanceIndex
     /// The instance (stored, not read through `index` each time: that would copy it). The live
     /// changes of ``BookingEngine`` keep it equal to `index.instance`.
@@ -70,6 +72,10 @@ public struct BookingEngine: Sendable {
         self.init(index: InstanceIndex(instance))
     }
 
+    /// Builds the availability index for `index.instance`, reusing `index`, and books the
+    /// instance's existing bookings.
+    ///
+    /// - Complexity: O(resources × horizon / 64 + requests × log).
     public init(index: InstanceIndex) {
         self.index = index
         let instance = index.instance

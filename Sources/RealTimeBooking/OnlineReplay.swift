@@ -6,17 +6,24 @@ import AppointmentModel
 /// A group is answered as one unit when its last member arrives; a series member is answered
 /// when it arrives, against its predecessor's answer (it waits when that answer is not given yet).
 public struct OnlineReplay {
+    /// What a replay produced: the schedule, the decisions' latencies and the counts.
     public struct Report: Sendable {
+        /// Every booking at the end, existing ones included; each refused request is unscheduled with its reason.
         public var solution: Solution
         /// One entry per decision (a group is one decision): offer search and booking.
         public var latencies: [Duration]
+        /// Requests booked by the replay (each member of a group counts); existing bookings are not counted.
         public var booked: Int
+        /// Requests refused by the replay (each member of a group counts).
         public var refused: Int
         /// Bytes of the availability index at the end (see ``BookingEngine/indexBytes``).
         public var indexBytes: Int
 
+        /// The median decision latency; zero when there was no decision.
         public var medianLatency: Duration { Self.percentile(latencies, 0.5) }
+        /// The 99th percentile of the decision latencies (nearest rank); zero when there was no decision.
         public var p99Latency: Duration { Self.percentile(latencies, 0.99) }
+        /// The longest decision; zero when there was no decision.
         public var maxLatency: Duration { latencies.max() ?? .zero }
 
         static func percentile(_ values: [Duration], _ q: Double) -> Duration {

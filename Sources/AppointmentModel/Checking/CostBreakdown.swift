@@ -11,11 +11,16 @@ public struct CostBreakdown: Sendable, Hashable {
     /// Σ over moved existing bookings of `moveCost[status]`.
     public var moves: Double = 0
 
+    /// The number of unscheduled requests of each priority.
     public var unscheduledByPriority = PerPriority(urgent: 0, soon: 0, routine: 0)
+    /// Idle minutes summed over all provider sessions (what `idle` prices).
     public var idleMinutes = 0
+    /// The number of assigned requests with preferred providers, none of them assigned.
     public var preferenceMisses = 0
+    /// The number of moved existing bookings of each status.
     public var moved = PerStatus(confirmed: 0, tentative: 0)
 
+    /// Creates an empty breakdown: every cost and every count is zero.
     public init() {}
 
     /// The total cost to minimise.

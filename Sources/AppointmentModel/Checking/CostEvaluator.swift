@@ -91,9 +91,12 @@ public enum CostEvaluator {
 
 /// One provider session: the unit of idle time.
 public struct SessionKey: Hashable, Sendable {
+    /// The provider's index in the instance.
     public var provider: Int
+    /// The session's index in the provider's sorted sessions (``InstanceIndex/sessions``).
     public var session: Int
 
+    /// Creates a session key from its parts.
     public init(provider: Int, session: Int) {
         self.provider = provider
         self.session = session

@@ -2,6 +2,7 @@
 ///
 /// `description` reads like `requests[17] (R0018).type: unknown appointment type "x-ray"`.
 public struct InstanceIssue: Sendable, Hashable, CustomStringConvertible {
+    /// How bad an issue is.
     public enum Severity: String, Sendable, Hashable {
         /// The instance cannot be scheduled as written.
         case error
@@ -9,13 +10,16 @@ public struct InstanceIssue: Sendable, Hashable, CustomStringConvertible {
         case warning
     }
 
+    /// Whether the issue is an error or a warning.
     public var severity: Severity
     /// Where: a JSON path with the element's id, e.g. `providers[3] (PRV-004).shifts[1]`.
     public var path: String
     /// The id of the element concerned, when it has one.
     public var id: String?
+    /// What is wrong, in words a coordinator can read.
     public var message: String
 
+    /// Creates an issue from its parts.
     public init(_ severity: Severity, path: String, id: String? = nil, message: String) {
         self.severity = severity
         self.path = path
@@ -23,6 +27,7 @@ public struct InstanceIssue: Sendable, Hashable, CustomStringConvertible {
         self.message = message
     }
 
+    /// The issue as `path: message`.
     public var description: String { "\(path): \(message)" }
 }
 
@@ -31,13 +36,16 @@ public struct InstanceIssue: Sendable, Hashable, CustomStringConvertible {
 public struct FormatError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What was being read ("instance", "solution").
     public var document: String
+    /// Every problem found in the document.
     public var issues: [InstanceIssue]
 
+    /// Creates a format error from its parts.
     public init(document: String, issues: [InstanceIssue]) {
         self.document = document
         self.issues = issues
     }
 
+    /// The document and its one issue, or the count and then one issue a line (at most 50 listed).
     public var description: String {
         if issues.count == 1 { return "\(document): \(issues[0])" }
         let head = "\(document): \(issues.count) problems"

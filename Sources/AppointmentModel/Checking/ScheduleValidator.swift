@@ -1,11 +1,17 @@
 /// What the validator found: the broken rules and the cost with its parts.
 public struct ValidationReport: Sendable, Hashable {
+    /// Every broken hard rule, sorted by rule number, then by the main request's position in the instance.
     public var violations: [Violation]
+    /// The cost and its parts, computed even for an invalid solution (as a best effort).
     public var cost: CostBreakdown
+    /// The number of the instance's requests that the solution assigns.
     public var assigned: Int
+    /// The number of requests in the instance.
     public var requests: Int
 
+    /// Whether the solution breaks no hard rule.
     public var isValid: Bool { violations.isEmpty }
+    /// The number of requests left unassigned: `requests − assigned`.
     public var unscheduled: Int { requests - assigned }
     /// The violated rules, by number.
     public var violatedRules: Set<Int> { Set(violations.map(\.rule)) }
@@ -18,16 +24,21 @@ public struct ValidationReport: Sendable, Hashable {
 ///
 /// - Complexity: O(n log n) in the number of assignments.
 public struct ScheduleValidator {
+    /// The indexed instance that solutions are checked against.
     public let index: InstanceIndex
     private let clock: InstantWriter
     private let displayLocation: String?
 
+    /// Creates a validator for an indexed instance.
     public init(_ index: InstanceIndex) {
         self.index = index
         clock = InstantWriter(instance: index.instance)
         displayLocation = index.instance.locations.first?.id
     }
 
+    /// Creates a validator for `instance`, indexing it first.
+    ///
+    /// - Complexity: O(n log n) in the size of the instance.
     public init(_ instance: Instance) { self.init(InstanceIndex(instance)) }
 
     /// One assignment resolved against the instance.

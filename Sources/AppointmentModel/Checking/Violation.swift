@@ -35,11 +35,14 @@ public struct Violation: Sendable, Hashable, CustomStringConvertible {
 
     /// The spec's rule number, 1–13 (groups and series are rule 9; 11–13 exist in format 2).
     public var rule: Int
+    /// The named check that failed; its raw value is the referee's code.
     public var check: Check
     /// The requests involved, the main one first.
     public var requests: [String]
+    /// A readable account of what is wrong.
     public var detail: String
 
+    /// Creates a violation from its parts.
     public init(rule: Int, check: Check, requests: [String], detail: String) {
         self.rule = rule
         self.check = check
@@ -47,6 +50,7 @@ public struct Violation: Sendable, Hashable, CustomStringConvertible {
         self.detail = detail
     }
 
+    /// The violation as `rule N [check] requests: detail`.
     public var description: String {
         "rule \(rule) [\(check.rawValue)] \(requests.joined(separator: ",")): \(detail)"
     }

@@ -4,9 +4,12 @@
 /// makes. Lines are read by ``ClinicEvent/read(line:instance:)`` and written by
 /// ``ClinicEvent/line(for:)``.
 public struct ClinicEvent: Sendable, Hashable {
+    /// The clock of the change (timeline minutes), and the decision time of every booking it makes.
     public var at: Int
+    /// What changes.
     public var change: Change
 
+    /// Creates an event from its clock and its change.
     public init(at: Int, _ change: Change) {
         self.at = at
         self.change = change

@@ -7,9 +7,11 @@ import Foundation
 /// well-formed instance (dangling references, overlapping shifts, infeasible existing bookings)
 /// are ``InstanceChecker``'s job.
 public enum ExchangeFormat {
+    /// The `format` value of a version-1 instance document.
     public static let instanceFormat = "clinic-schedule/1"
     /// Version 2: decision time, holds, authorizations, preparation and reminders.
     public static let instanceFormatV2 = "clinic-schedule/2"
+    /// The `format` value of a solution document (the same for both instance versions).
     public static let solutionFormat = "clinic-schedule-solution/1"
 
     /// Reads an instance from a file.

@@ -23,15 +23,20 @@ public enum JSONValue: Sendable, Equatable {
 
 /// A JSON object, keys in document order (objects here are small: lookup is a linear scan).
 public struct JSONObject: Sendable, Equatable {
+    /// Member names in document order (a name may occur more than once).
     public var keys: [String] = []
+    /// Member values, parallel to `keys`.
     public var values: [JSONValue] = []
 
+    /// Creates an empty object.
     public init() {}
 
+    /// Creates an object with the members of `pairs`, in their order.
     public init(_ pairs: KeyValuePairs<String, JSONValue>) {
         for (k, v) in pairs { append(k, v) }
     }
 
+    /// Adds a member at the end; a member of the same name already present is kept, not replaced.
     public mutating func append(_ key: String, _ value: JSONValue) {
         keys.append(key)
         values.append(value)
@@ -46,9 +51,13 @@ public struct JSONObject: Sendable, Equatable {
 
 /// Malformed JSON text, located by line and column (1-based).
 public struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What is wrong with the text.
     public var message: String
+    /// The line of the problem, from 1.
     public var line: Int
+    /// The column of the problem, from 1, counted in bytes.
     public var column: Int
 
+    /// The message followed by its line and column.
     public var description: String { "\(message) (line \(line), column \(column))" }
 }

@@ -1,5 +1,6 @@
 /// Writes a ``JSONValue`` as text: objects one member a line, short scalar lists inline.
 public enum JSONWriter {
+    /// Writes `value` as text ending in a newline, each nesting level indented by `indent` spaces.
     public static func write(_ value: JSONValue, indent: Int = 1) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(1 << 16)

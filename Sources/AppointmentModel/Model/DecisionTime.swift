@@ -4,7 +4,9 @@
 /// A visit of a request whose priority is not in ``priorities`` may not overlap the hold on
 /// ``provider`` unless the booking is decided at or after ``releaseTime`` (rule 12).
 public struct Hold: Sendable, Hashable, Identifiable {
+    /// The hold's id.
     public var id: String
+    /// The id of the provider whose time is held.
     public var provider: String
     /// The held time `[start, end)` on the timeline.
     public var span: TimeSpan
@@ -13,6 +15,7 @@ public struct Hold: Sendable, Hashable, Identifiable {
     /// The hold opens to every priority this many minutes before its start.
     public var releaseMinutesBefore: Int
 
+    /// Creates a hold from its parts.
     public init(id: String, provider: String, span: TimeSpan, priorities: Set<Priority>, releaseMinutesBefore: Int = 0) {
         self.id = id
         self.provider = provider
@@ -38,12 +41,14 @@ public enum AuthorizationStatus: String, Sendable, Hashable, CaseIterable, Codab
 
 /// A request's authorization: only an approved request is booked, inside its validity (rule 11).
 public struct Authorization: Sendable, Hashable {
+    /// Whether the insurer has approved the request, is still deciding, or has denied it.
     public var status: AuthorizationStatus
     /// The visit starts at or after this minute (nil: no bound).
     public var validFrom: Int?
     /// The visit ends at or before this minute (nil: no bound).
     public var validUntil: Int?
 
+    /// Creates an authorization from its parts; a nil bound does not restrict.
     public init(status: AuthorizationStatus, validFrom: Int? = nil, validUntil: Int? = nil) {
         self.status = status
         self.validFrom = validFrom

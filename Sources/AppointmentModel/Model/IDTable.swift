@@ -66,6 +66,9 @@ public struct IDTable: Sendable {
     /// The number of distinct ids.
     public var count: Int { keys.count }
 
+    /// The index `id` maps to, or nil when it is absent.
+    ///
+    /// - Complexity: O(1) expected.
     @inline(__always)
     public subscript(id: String) -> Int? {
         var slot = Self.hash(id) & mask

@@ -4,12 +4,19 @@
 /// Built once per instance in O(n log n); lookups are O(1) or O(log n).
 /// When an id occurs twice, the first element wins (the instance check reports the duplicate).
 public struct InstanceIndex: Sendable {
+    /// The indexed instance; the living-clinic changes update it in place.
     public internal(set) var instance: Instance
+    /// Location id → index in `instance.locations`.
     public let location: IDTable
+    /// Room id → index in `instance.rooms`.
     public let room: IDTable
+    /// Equipment pool id → index in `instance.equipment`.
     public let pool: IDTable
+    /// Provider id → index in `instance.providers`.
     public let provider: IDTable
+    /// Appointment type id → index in `instance.appointmentTypes`.
     public let type: IDTable
+    /// Request id → index in `instance.requests`.
     public internal(set) var request: IDTable
     /// Per provider: sessions sorted by start.
     public internal(set) var sessions: [[Session]]
@@ -34,6 +41,7 @@ public struct InstanceIndex: Sendable {
     public internal(set) var patient: [Int]
     /// Per patient number: the first request of that patient.
     public internal(set) var firstRequestOfPatient: [Int]
+    /// The number of distinct patients.
     public var patientCount: Int { firstRequestOfPatient.count }
     /// Patient id → patient number.
     var patientTable: IDTable
@@ -46,15 +54,22 @@ public struct InstanceIndex: Sendable {
     /// Per provider: its holds (format 2), sorted by start.
     public internal(set) var holdsOfProvider: [[Hold]]
 
+    /// An equipment kind at a location: the key of ``poolByKindAndLocation``.
     public struct PoolKey: Hashable, Sendable {
+        /// The equipment kind.
         public var kind: String
+        /// The location id.
         public var location: String
+        /// Creates a pool key from its parts.
         public init(kind: String, location: String) {
             self.kind = kind
             self.location = location
         }
     }
 
+    /// Indexes `instance`.
+    ///
+    /// - Complexity: O(n log n) in the size of the instance.
     public init(_ instance: Instance) {
         self.instance = instance
         location = IDTable(instance.locations.map(\.id))

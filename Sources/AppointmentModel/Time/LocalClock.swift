@@ -2,10 +2,14 @@ import Foundation
 
 /// A calendar date as a clinic's wall calendar shows it.
 public struct LocalDate: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The year, e.g. 2026.
     public var year: Int
+    /// The month, 1–12.
     public var month: Int
+    /// The day of the month, from 1.
     public var day: Int
 
+    /// Creates a date from its parts, unchecked (``init(_:)`` reads and checks text).
     public init(year: Int, month: Int, day: Int) {
         self.year = year
         self.month = month
@@ -30,6 +34,7 @@ public struct LocalDate: Sendable, Hashable, Comparable, CustomStringConvertible
         return LocalDate(year: y, month: m, day: d)
     }
 
+    /// Whether `a` is an earlier date than `b`.
     public static func < (a: LocalDate, b: LocalDate) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
 
     /// `YYYY-MM-DD`.
@@ -40,8 +45,11 @@ public struct LocalDate: Sendable, Hashable, Comparable, CustomStringConvertible
 
 /// A wall-clock reading: a local date and a time of day, with the UTC offset it was read at.
 public struct LocalDateTime: Sendable, Hashable, CustomStringConvertible {
+    /// The local calendar date.
     public var date: LocalDate
+    /// The hour of the day, 0–23.
     public var hour: Int
+    /// The minute of the hour, 0–59.
     public var minute: Int
     /// Seconds east of UTC at that instant.
     public var offsetSeconds: Int
@@ -58,11 +66,13 @@ public struct LocalDateTime: Sendable, Hashable, CustomStringConvertible {
 /// daylight-saving changes), and finds the minutes of a local calendar day. Outputs that people
 /// read (manifests, calendars, reports) go through it; inside, time stays timeline minutes.
 public struct LocalClock: Sendable {
+    /// The timeline whose minutes this clock reads.
     public let timeline: Timeline
     private let zones: ZoneOffsets
     private let zoneNames: [String: String]
     private let firstLocation: String?
 
+    /// Creates a clock for the locations of `instance` (an unknown zone reads as UTC).
     public init(_ instance: Instance) {
         timeline = instance.timeline
         zones = ZoneOffsets(locations: instance.locations)

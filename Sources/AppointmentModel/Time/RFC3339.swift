@@ -9,6 +9,7 @@ public enum RFC3339 {
         case invalidDate(String)
         case subSecond(String)
 
+        /// A message quoting the text and saying what is wrong with it.
         public var description: String {
             switch self {
             case .notRFC3339(let text):

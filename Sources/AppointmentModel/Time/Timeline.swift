@@ -7,6 +7,7 @@ public struct Timeline: Sendable, Hashable {
     /// The horizon start, in seconds since the Unix epoch.
     public var originUnixSeconds: Int
 
+    /// Creates a timeline whose minute 0 is the instant `originUnixSeconds`.
     public init(originUnixSeconds: Int) {
         self.originUnixSeconds = originUnixSeconds
     }
@@ -26,9 +27,12 @@ public struct Timeline: Sendable, Hashable {
 
 /// A half-open interval `[start, end)` of timeline minutes.
 public struct TimeSpan: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The first minute inside the span.
     public var start: Int
+    /// The first minute after the span.
     public var end: Int
 
+    /// Creates a span from its bounds (unchecked: `end` may precede `start`).
     @inline(__always)
     public init(start: Int, end: Int) {
         self.start = start
@@ -37,12 +41,14 @@ public struct TimeSpan: Sendable, Hashable, Comparable, CustomStringConvertible 
 
     /// Length in minutes (negative when reversed).
     public var duration: Int { end - start }
+    /// Whether the span holds no minute (`end ≤ start`).
     public var isEmpty: Bool { end <= start }
 
     /// Whether `other` lies entirely inside this span.
     @inline(__always)
     public func contains(_ other: TimeSpan) -> Bool { start <= other.start && other.end <= end }
 
+    /// Whether `minute` lies in `[start, end)`.
     @inline(__always)
     public func contains(minute: Int) -> Bool { start <= minute && minute < end }
 
@@ -50,9 +56,11 @@ public struct TimeSpan: Sendable, Hashable, Comparable, CustomStringConvertible 
     @inline(__always)
     public func overlaps(_ other: TimeSpan) -> Bool { start < other.end && other.start < end }
 
+    /// Orders by start, then by end.
     public static func < (a: TimeSpan, b: TimeSpan) -> Bool {
         (a.start, a.end) < (b.start, b.end)
     }
 
+    /// `[start, end)`.
     public var description: String { "[\(start), \(end))" }
 }
