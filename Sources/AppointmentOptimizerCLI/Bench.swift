@@ -1,6 +1,7 @@
 import AppointmentOptimizer
 import ArgumentParser
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -102,11 +103,10 @@ struct Bench: ParsableCommand {
         throw rows.allSatisfy { $0.valid && $0.refereeValid != false } ? Outcome.valid : Outcome.invalid
     }
 
-    final class CurveRecorder: @unchecked Sendable {
-        private let lock = NSLock()
-        private var list: [(Double, Double)] = []
-        func add(_ t: Double, _ c: Double) { lock.lock(); list.append((t, c)); lock.unlock() }
-        var points: [(Double, Double)] { lock.lock(); defer { lock.unlock() }; return list }
+    final class CurveRecorder: Sendable {
+        private let list = Mutex<[(Double, Double)]>([])
+        func add(_ t: Double, _ c: Double) { list.withLock { $0.append((t, c)) } }
+        var points: [(Double, Double)] { list.withLock { $0 } }
     }
 
     static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }

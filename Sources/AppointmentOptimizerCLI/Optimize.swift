@@ -61,8 +61,12 @@ struct Optimize: ParsableCommand {
             parameters.neighbourhoodTimeLimit = .milliseconds(Int64(neighbourhoodTimeLimit * 1000))
         }
         let result: OptimizationResult
+        // Ctrl-C (SIGINT) or SIGTERM stops the search: the best schedule so far is written to --out.
+        let cancellation = OptimizerCancellation()
+        let stopSignals = StopSignals { cancellation.cancel() }
+        defer { stopSignals.restore() }
         do {
-            result = try BatchOptimizer().optimize(model, start: startSolution, parameters: parameters) { event in
+            result = try BatchOptimizer().optimize(model, start: startSolution, parameters: parameters, cancellation: cancellation) { event in
                 let bound = event.bound.map { String(format: "  bound %.2f", $0) } ?? ""
                 let line = String(format: "\r%7.1f s  cost %.2f%@  (%d neighbourhoods, %d improvements)   ",
                                   Double(event.elapsed.components.seconds) + Double(event.elapsed.components.attoseconds) / 1e18,
@@ -75,12 +79,16 @@ struct Optimize: ParsableCommand {
             throw Outcome.invalid
         }
         try writeSolution(result.solution, for: model, to: out)
+        if result.stop == .cancelled {
+            FileHandle.standardError.write(Data("interrupted: wrote the best schedule found so far to \(out)\n".utf8))
+        }
         let report = ScheduleValidator(model).validate(result.solution)
         let seconds = Double(result.wallTime.components.seconds) + Double(result.wallTime.components.attoseconds) / 1e18
         if json {
             guard case .object(var object) = try JSONParser.parse(Array(Report.solutionJSON(model, report).utf8)) else { return }
             object.append("bound", result.bound.map(JSONValue.number) ?? .null)
             object.append("wallSeconds", .number(seconds))
+            object.append("stop", .string(result.stop.rawValue))
             object.append("startCost", .number(result.startCost.total))
             object.append("neighbourhoods", .number(Double(result.neighbourhoods)))
             object.append("improvements", .number(Double(result.improvements)))
@@ -95,3 +103,25 @@ struct Optimize: ParsableCommand {
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+/// SIGINT and SIGTERM handled while a long run goes on: `action` runs once on the first of them,
+/// instead of the process ending; `restore()` gives the signals back their default.
+final class StopSignals {
+    private let sources: [any DispatchSourceSignal]
+
+    init(_ action: @escaping @Sendable () -> Void) {
+        sources = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler(handler: action)
+            source.resume()
+            return source
+        }
+    }
+
+    func restore() {
+        for source in sources { source.cancel() }
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
+    }
+}

@@ -1,10 +1,12 @@
 import AppointmentModel
+import Foundation
 import GLPKBackend
 import Logging
 import MIPModel
 import Synchronization
 @_spi(Optimizer) import RealTimeBooking
 
+/// How long a ``BatchOptimizer`` run may take, and how it searches.
 public struct OptimizerParameters: Sendable, Hashable {
     /// Wall-clock limit for the whole run.
     public var timeLimit: Duration
@@ -23,8 +25,13 @@ public struct OptimizerParameters: Sendable, Hashable {
     /// feasible placement: after a short search, on both cores at once (with and without cuts),
     /// or, when time is short or the model large, on one core beside the neighbourhood search.
     public var exactRequestLimit: Int = 80
-    /// Neighbourhoods solved at the same time, each on a thread of its own (one per core).
-    public var parallelNeighbourhoods: Int = 2
+    /// Neighbourhoods solved at the same time, each on a thread of its own: one per core by
+    /// default (``defaultParallelSolves``).
+    public var parallelNeighbourhoods: Int = OptimizerParameters.defaultParallelSolves
+
+    /// One solve per active core, at most 8 (beyond that the neighbourhoods of one schedule
+    /// overlap so often that answers are dropped more than kept; not measured here, on 2 cores).
+    public static var defaultParallelSolves: Int { max(1, min(8, ProcessInfo.processInfo.activeProcessorCount)) }
     /// Branch-and-bound nodes per neighbourhood (50 times as many for the whole model of a small
     /// instance), as well as the time limits. Nil: time limits only.
     public var nodeLimit: Int?
@@ -38,6 +45,7 @@ public struct OptimizerParameters: Sendable, Hashable {
     /// solved, for another solver; a failure to write is logged and the run goes on.
     public var wholeModelExport: String?
 
+    /// Creates parameters; the fields not named here keep their defaults.
     public init(timeLimit: Duration = .seconds(60), seed: UInt64 = 1, candidatesPerRequest: Int = 12,
                 maxFreeRequests: Int = 36, neighbourhoodTimeLimit: Duration = .seconds(1)) {
         self.timeLimit = timeLimit
@@ -50,34 +58,64 @@ public struct OptimizerParameters: Sendable, Hashable {
 
 /// Reported after every improvement, and once at the start.
 public struct OptimizerEvent: Sendable, Hashable {
+    /// Wall-clock time since the run started.
     public var elapsed: Duration
     /// The best schedule's cost so far, with its parts.
     public var cost: CostBreakdown
+    /// Solves launched so far: neighbourhoods, and the whole model of a small instance.
     public var neighbourhoods: Int
+    /// Schedules kept so far, each valid and cheaper than the one before.
     public var improvements: Int
     /// A proven lower bound on any schedule's cost, when known (while and after a small
     /// instance's whole model is solved).
     public var bound: Double?
 }
 
+/// What a ``BatchOptimizer`` run produced: the best schedule, its cost, and how the run went.
 public struct OptimizationResult: Sendable {
+    /// The best schedule found: valid, and never dearer than the start.
     public var solution: Solution
+    /// The spec's cost of ``solution``, with its parts.
     public var cost: CostBreakdown
     /// The cost of the schedule the run started from.
     public var startCost: CostBreakdown
+    /// Wall-clock time of the whole run, the checks and the final validation included.
     public var wallTime: Duration
+    /// Solves launched: neighbourhoods, and the whole model of a small instance.
     public var neighbourhoods: Int
+    /// Schedules kept, each valid and cheaper than the one before.
     public var improvements: Int
     /// A proven lower bound on the optimum, when known (nil: the neighbourhood search proves none).
     public var bound: Double?
+    /// Why the run ended.
+    public var stop: Stop
+
+    /// Why a run ended.
+    public enum Stop: String, Sendable, Hashable {
+        /// The time limit came.
+        case timeLimit
+        /// The caller cancelled it (``OptimizerCancellation``, or by cancelling the task of the async ``BatchOptimizer/optimize(_:start:parameters:progress:)``).
+        case cancelled
+        /// The whole model proved the schedule optimal.
+        case provenOptimal
+        /// A whole set of neighbourhoods (every kind, both widenings) brought no improvement: the
+        /// schedule is a local optimum for all of them, and more time would not change it.
+        case localOptimum
+        /// ``OptimizerParameters/maxNeighbourhoods`` were solved.
+        case neighbourhoodLimit
+    }
 }
 
+/// Why a run could not start. Every normal outcome, an early stop included, is an ``OptimizationResult``.
 public enum OptimizerError: Error, Sendable, CustomStringConvertible {
+    /// The instance fails the instance checker; every error is listed.
     case invalidInstance([InstanceIssue])
+    /// The given start schedule fails the schedule validator; every violation is listed.
     case invalidStart([Violation])
     /// A time limit that is zero or negative (`parameters.timeLimit`, `neighbourhoodTimeLimit`).
     case invalidParameter(String)
 
+    /// A one-line message: the first five problems, or the parameter's message.
     public var description: String {
         switch self {
         case .invalidInstance(let issues): "the instance is invalid: " + issues.prefix(5).map(\.description).joined(separator: "; ")
@@ -95,10 +133,12 @@ public enum OptimizerError: Error, Sendable, CustomStringConvertible {
 /// Not yet done (see the issue notes): no lower bound is proven except for small instances
 /// solved whole.
 public struct BatchOptimizer: Sendable {
+    /// The GLPK backend that solves every neighbourhood and the whole model.
     public var solver: GLPKSolver
     /// Each neighbourhood and the whole model, at debug level (sizes, objective, termination).
     public var logger: Logger
 
+    /// Creates an optimiser that solves with `solver` and logs to `logger`.
     public init(solver: GLPKSolver = GLPKSolver(), logger: Logger = Logger(label: "AppointmentOptimizer.Batch")) {
         self.solver = solver
         self.logger = logger
@@ -186,8 +226,15 @@ public struct BatchOptimizer: Sendable {
             final = startSolution
             finalCost = validator.validate(startSolution)
         }
+        let stop: OptimizationResult.Stop =
+            if cancellation.isCancelled { .cancelled }
+            else if let exactBound, exactBound >= finalCost.cost.total - 1e-6 * max(1, abs(finalCost.cost.total)) { .provenOptimal }
+            else if search.exhausted { .localOptimum }
+            else if search.neighbourhoods >= parameters.maxNeighbourhoods ?? .max { .neighbourhoodLimit }
+            else { .timeLimit }
         return OptimizationResult(solution: final, cost: finalCost.cost, startCost: startCost, wallTime: clock.now - begin,
-                                  neighbourhoods: search.neighbourhoods, improvements: search.improvements, bound: exactBound)
+                                  neighbourhoods: search.neighbourhoods, improvements: search.improvements, bound: exactBound,
+                                  stop: stop)
     }
 
     /// The state of one run: the schedule so far, its cost and the counters.
@@ -203,6 +250,8 @@ public struct BatchOptimizer: Sendable {
         var improvements = 0
         /// A proven lower bound on the instance's cost, once known.
         var bound: Double?
+        /// Whether a whole set of neighbourhoods brought nothing (the search ended early).
+        var exhausted = false
 
         /// Places the solved model's choice for the free requests; keeps the schedule only when it
         /// is valid and cheaper by the spec's cost. Returns whether it was kept.
@@ -221,6 +270,20 @@ public struct BatchOptimizer: Sendable {
             progress?.report(OptimizerEvent(elapsed: ContinuousClock.now - begin, cost: cost, neighbourhoods: neighbourhoods,
                                      improvements: improvements, bound: bound))
             return true
+        }
+    }
+
+    /// One GLPK solve. A solver error (a model GLPK refuses, memory) is logged and counts as no
+    /// answer: the schedule stays as it is and the run goes on with other neighbourhoods.
+    static func solve(_ solver: GLPKSolver, _ model: MIPModel, parameters: SolveParameters,
+                      progress: (@Sendable (SolveProgress) -> Void)? = nil, token: GLPKSolver.Cancellation,
+                      logger: Logger, what: String) -> SolveResult? {
+        do {
+            return try solver.solveSynchronously(model, parameters: parameters, progress: progress, cancellation: token)
+        } catch {
+            logger.warning("a solve failed; the schedule stays as it was", metadata: [
+                "model": "\(what)", "variables": "\(model.variables.count)", "error": "\(error)"])
+            return nil
         }
     }
 

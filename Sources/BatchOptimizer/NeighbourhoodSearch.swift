@@ -1,6 +1,7 @@
 import AppointmentModel
 import Foundation
 import MIPModel
+import Synchronization
 @_spi(Optimizer) import RealTimeBooking
 
 // The large-neighbourhood search: neighbourhoods solved on both cores, each answer applied as it
@@ -107,7 +108,10 @@ extension BatchOptimizer {
                         // A local optimum for every neighbourhood: start again from it with new ones
                         // (windows shifted, providers grouped anew) and the first limits.
                         // The run ends early only when a whole set brought nothing.
-                        guard search.improvements > improvementsAtEpoch else { return nil }
+                        guard search.improvements > improvementsAtEpoch else {
+                            search.exhausted = true
+                            return nil
+                        }
                         improvementsAtEpoch = search.improvements
                         epoch += 1
                         lists = kinds.map { Neighbourhood.all($0, index: index, seed: parameters.seed, epoch: epoch) }
@@ -165,9 +169,10 @@ extension BatchOptimizer {
                                                   warmStart: job.sub.warmStart, nodeLimit: parameters.nodeLimit)
             let model = job.sub.model, solver = self.solver, cancellation = search.cancellation, id = job.id
             inFlight[id] = job
+            let logger = self.logger, kind = job.kind
             DispatchQueue.global().async {
                 let result = cancellation.whileSolving { token in
-                    try? solver.solveSynchronously(model, parameters: solveParameters, cancellation: token)
+                    Self.solve(solver, model, parameters: solveParameters, token: token, logger: logger, what: "\(kind)")
                 }
                 finished.push(id, result)
             }
@@ -221,24 +226,19 @@ extension BatchOptimizer {
     }
 
     /// Answers of solves running on other threads, in the order they end.
-    final class Completions: @unchecked Sendable {
-        private let lock = NSLock()
-        private var answers: [(Int, SolveResult?)] = []
+    final class Completions: Sendable {
+        private let answers = Mutex<[(Int, SolveResult?)]>([])
         private let signal = DispatchSemaphore(value: 0)
 
         func push(_ id: Int, _ result: SolveResult?) {
-            lock.lock()
-            answers.append((id, result))
-            lock.unlock()
+            answers.withLock { $0.append((id, result)) }
             signal.signal()
         }
 
         /// Blocks until an answer is there.
         func wait() -> (Int, SolveResult?) {
             signal.wait()
-            lock.lock()
-            defer { lock.unlock() }
-            return answers.removeFirst()
+            return answers.withLock { $0.removeFirst() }
         }
     }
 }

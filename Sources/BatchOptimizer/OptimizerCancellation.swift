@@ -11,8 +11,11 @@ public final class OptimizerCancellation: Sendable {
 
     private let state = Mutex(State())
 
+    /// Creates a token that is not yet cancelled.
     public init() {}
 
+    /// Stops the run: the GLPK solves in flight are cancelled at once and later ones start cancelled.
+    /// Safe from any thread, and harmless to call again.
     public func cancel() {
         let inFlight = state.withLock { s in
             s.cancelled = true
@@ -21,6 +24,7 @@ public final class OptimizerCancellation: Sendable {
         for token in inFlight { token.cancel() }
     }
 
+    /// Whether ``cancel()`` was called.
     public var isCancelled: Bool { state.withLock { $0.cancelled } }
 
     /// Runs one GLPK solve with a token that ``cancel()`` reaches.

@@ -1,6 +1,7 @@
 import AppointmentModel
 import Foundation
 import MIPModel
+import Synchronization
 @_spi(Optimizer) import RealTimeBooking
 
 // Small instances: every movable request and every feasible placement in one model, solved to a
@@ -110,8 +111,8 @@ extension BatchOptimizer {
             var proven = false
             if !budgeted {
                 let quick = cancellation.whileSolving { token in
-                    try? solver.solveSynchronously(model, parameters: SolveParameters(timeLimit: min(left, .seconds(1)), presolve: true),
-                                                   progress: report, cancellation: token)
+                    Self.solve(solver, model, parameters: SolveParameters(timeLimit: min(left, .seconds(1)), presolve: true),
+                               progress: report, token: token, logger: logger, what: "whole (quick)")
                 }
                 exactBound = finishWhole(&search, whole, result: quick)
                 proven = quick?.termination == .optimal
@@ -127,7 +128,7 @@ extension BatchOptimizer {
                 DispatchQueue.concurrentPerform(iterations: 2) { k in
                     let twin = SolveParameters(timeLimit: rest, presolve: true, cuts: k == 1, nodeLimit: nodeLimit)
                     let result = cancellation.whileSolving(alongWith: twins) { token in
-                        try? solver.solveSynchronously(model, parameters: twin, progress: report, cancellation: token)
+                        Self.solve(solver, model, parameters: twin, progress: report, token: token, logger: logger, what: "whole")
                     }
                     slots.set(k, result)
                     // A budgeted run does not stop at the proof: when that comes depends on the machine.
@@ -144,9 +145,9 @@ extension BatchOptimizer {
             let group = DispatchGroup()
             let solveParameters = SolveParameters(timeLimit: left, presolve: presolve, warmStart: presolve ? nil : whole.sub.warmStart,
                                                   nodeLimit: nodeLimit)
-            DispatchQueue.global().async(group: group) { [cancellation] in
+            DispatchQueue.global().async(group: group) { [cancellation, logger] in
                 let result = cancellation.whileSolving { token in
-                    try? solver.solveSynchronously(model, parameters: solveParameters, progress: report, cancellation: token)
+                    Self.solve(solver, model, parameters: solveParameters, progress: report, token: token, logger: logger, what: "whole")
                 }
                 slot.set(0, result)
                 if result?.termination == .optimal { finished.cancel() }
@@ -162,11 +163,10 @@ extension BatchOptimizer {
     }
 
     /// Results written by concurrent solves.
-    final class ResultSlots: @unchecked Sendable {
-        private let lock = NSLock()
-        private var slots: [SolveResult?]
-        init(count: Int) { slots = Array(repeating: nil, count: count) }
-        func set(_ i: Int, _ r: SolveResult?) { lock.lock(); slots[i] = r; lock.unlock() }
-        var all: [SolveResult?] { lock.lock(); defer { lock.unlock() }; return slots }
+    final class ResultSlots: Sendable {
+        private let slots: Mutex<[SolveResult?]>
+        init(count: Int) { slots = Mutex(Array(repeating: nil, count: count)) }
+        func set(_ i: Int, _ r: SolveResult?) { slots.withLock { $0[i] = r } }
+        var all: [SolveResult?] { slots.withLock { $0 } }
     }
 }
