@@ -12,7 +12,7 @@ printf "| instance | limit (s) | wall of the command (s) | wall / limit | run's 
 for spec in tiny-01:5 small-01:12 medium-01:10 large-01:4 large-01:30 xl-01:20; do
     name=${spec%%:*}; limit=${spec##*:}
     start=$(date +%s.%N)
-    json=$("$BIN" optimize "$SHARED/instances/$name.json" --time-limit "$limit" --out "$OUT/$name.json" --json)
+    json=$("$BIN" optimize "$SHARED/instances/$name.json" --time-limit "$limit" --out "$OUT/$name.json" --json 2>/dev/null)
     end=$(date +%s.%N)
     python3 - "$name" "$limit" "$start" "$end" "$json" <<'PY'
 import json, sys

@@ -9,7 +9,7 @@ import Glibc
 /// The benchmark harness: strategies side by side on the same instances, with a table and a chart.
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench",  // named here: deriving it from the type costs ~1 ms of runtime type lookups
+        commandName: "bench",  // named here: deriving it from the type costs runtime type lookups (Docs/performance.md)
         abstract: "Run strategies side by side on every instance; write results.csv, results.md and chart.svg.",
         discussion: """
         Strategies: earliest (online replay, earliest-first), best-fit (online replay, best fit),

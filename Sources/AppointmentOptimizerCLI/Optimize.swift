@@ -5,7 +5,7 @@ import Logging
 
 struct Optimize: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "optimize",  // named here: deriving it from the type costs ~1 ms of runtime type lookups
+        commandName: "optimize",  // named here: deriving it from the type costs runtime type lookups (Docs/performance.md)
         abstract: "Re-optimise the whole horizon with GLPK, neighbourhood by neighbourhood, under a time limit.",
         discussion: "Starts from --start, or from the cheapest of the existing bookings, the priority greedy and the best-fit replay; never returns a costlier schedule."
     )

@@ -4,7 +4,7 @@ import Foundation
 
 struct Replay: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "replay",  // named here: deriving it from the type costs ~1 ms of runtime type lookups
+        commandName: "replay",  // named here: deriving it from the type costs runtime type lookups (Docs/performance.md)
         abstract: "Replay the requests in arrival order through the real-time booking engine.",
         discussion: """
         Starts from the existing bookings and answers each request (a group as one unit) with the

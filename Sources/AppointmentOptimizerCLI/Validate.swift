@@ -5,7 +5,7 @@ import Synchronization
 
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "validate",  // named here: deriving it from the type costs ~1 ms of runtime type lookups
+        commandName: "validate",  // named here: deriving it from the type costs runtime type lookups (Docs/performance.md)
         abstract: "Check an instance, or a solution against it and price it.",
         discussion: """
         Without SOLUTION, checks the instance and lists every problem with its path and id.

@@ -4,7 +4,7 @@ import GLPKBackend
 import Logging
 import MIPModel
 import Synchronization
-@_spi(Optimizer) import RealTimeBooking
+import RealTimeBooking
 
 /// How long a ``BatchOptimizer`` run may take, and how it searches.
 public struct OptimizerParameters: Sendable, Hashable {
@@ -18,8 +18,7 @@ public struct OptimizerParameters: Sendable, Hashable {
     public var maxFreeRequests: Int
     /// Time limit of one neighbourhood's solve (narrow kinds get half). Short limits pay: most
     /// neighbourhoods solve to optimality in well under it, and a solve that reaches it seldom
-    /// improves the schedule (Docs/batch-formulation.md, *Figures*: 1 s against 5 s lowered
-    /// medium-02-dst at 60 s from 59,595 to 55,174).
+    /// improves the schedule (figures: Docs/batch-formulation.md, *Time per neighbourhood*).
     public var neighbourhoodTimeLimit: Duration
     /// Instances with at most this many requests are also solved as one model over every
     /// feasible placement: after a short search, on both cores at once (with and without cuts),

@@ -1,6 +1,6 @@
 import AppointmentModel
 import MIPModel
-@_spi(Optimizer) import RealTimeBooking
+import RealTimeBooking
 
 extension BatchOptimizer {
     /// Re-places the `free` requests of `state` by one integer program, everything else fixed:
@@ -17,8 +17,7 @@ extension BatchOptimizer {
     ///
     /// - Returns: the new state when the program found one strictly cheaper than `state` by the
     ///   spec's cost; nil otherwise, and when the solver fails (the caller keeps `state`).
-    @_spi(Optimizer)
-    public func reoptimize(_ state: BookingEngine, free: [Int], window: TimeSpan? = nil, timeLimit: Duration,
+    package func reoptimize(_ state: BookingEngine, free: [Int], window: TimeSpan? = nil, timeLimit: Duration,
                            candidatesPerRequest: Int = 12) -> BookingEngine? {
         let focus = window.map { Neighbourhood(kind: .window, location: nil, day: $0, window: $0) }
         guard !free.isEmpty, timeLimit > .zero,

@@ -1,5 +1,5 @@
 import AppointmentModel
-@_spi(Optimizer) import RealTimeBooking
+import RealTimeBooking
 
 /// A part of the schedule re-solved at once, with everything outside it fixed.
 ///

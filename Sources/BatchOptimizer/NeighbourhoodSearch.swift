@@ -2,7 +2,7 @@ import AppointmentModel
 import Foundation
 import MIPModel
 import Synchronization
-@_spi(Optimizer) import RealTimeBooking
+import RealTimeBooking
 
 // The large-neighbourhood search: neighbourhoods solved on both cores, each answer applied as it
 // ends and kept only when the whole schedule gets cheaper; and the greedy repair of waiting requests.

@@ -1,8 +1,8 @@
 import GLPKBackend
 import Synchronization
 
-/// Stops an optimisation from another thread or task: the run stops within about 100 ms (the
-/// GLPK solves in flight are cancelled too) and returns the best schedule it has.
+/// Stops an optimisation from another thread or task: the run stops promptly (the GLPK solves in
+/// flight are cancelled too; latency: `Docs/glpk-binding.md`) and returns the best schedule it has.
 public final class OptimizerCancellation: Sendable {
     private struct State {
         var cancelled = false

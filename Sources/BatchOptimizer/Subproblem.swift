@@ -1,6 +1,6 @@
 import AppointmentModel
 import MIPModel
-@_spi(Optimizer) import RealTimeBooking
+import RealTimeBooking
 
 /// One neighbourhood of the schedule as an integer program: the *free* requests may be placed
 /// anew (or left out), everything else stays exactly where it is.

@@ -2,20 +2,19 @@ import AppointmentModel
 import Foundation
 import MIPModel
 import Synchronization
-@_spi(Optimizer) import RealTimeBooking
+import RealTimeBooking
 
 // Small instances: every movable request and every feasible placement in one model, solved to a
 // proof or a bound beside or after the neighbourhood search.
 extension BatchOptimizer {
     /// Whole models up to this many variables are solved twice at once (with and without cuts)
-    /// instead of beside the neighbourhood search: small-01's has 6,156.
+    /// instead of beside the neighbourhood search (model sizes: `Docs/batch-formulation.md`).
     static let twinSolveVariableLimit = 20_000
     /// ... and only with this much time left: with less, one solve beside the neighbourhood search
-    /// does better and ends in time (measured at 12, 30 and 45 s, see `Docs/batch-formulation.md`).
+    /// does better and ends in time (figures: `Docs/batch-formulation.md`, *Which models*).
     static let twinSolveMinimumTime = Duration.seconds(40)
-    /// The part of the time the neighbourhood search gets before the twin solves (measured on
-    /// small-01..03 at 60 s: 0.3 loses small-02's proof; 0.05 proves it sooner than 0.1 and
-    /// keeps the same schedules on the two others).
+    /// The part of the time the neighbourhood search gets before the twin solves: a larger share
+    /// leaves the twins too little time for their proofs (figures: `Docs/batch-formulation.md`).
     static let searchShareBeforeTwins = 0.05
 
     /// The whole-instance model: every movable request with every feasible placement.
@@ -122,6 +121,7 @@ extension BatchOptimizer {
                 // A one-model instance is small: its neighbourhoods overlap most of the time,
                 // and waiting would leave a thread idle for most of this short search.
                 searchNeighbourhoods(&search, parameters: parameters, until: searchEnd, overlapping: true)
+                search.exhausted = false  // the whole model's solves go on to the deadline
                 let rest = deadline - .now
                 let twins = OptimizerCancellation()
                 let slots = ResultSlots(count: 2)
@@ -156,6 +156,7 @@ extension BatchOptimizer {
             lns.parallelNeighbourhoods = 1
             // A budgeted run does not stop at the proof: when that comes depends on the machine.
             searchNeighbourhoods(&search, parameters: lns, until: deadline, stop: parameters.nodeLimit == nil ? finished : nil)
+            search.exhausted = false  // the whole model's solve goes on until it proves or the deadline comes
             group.wait()
             exactBound = finishWhole(&search, whole, result: slot.all[0])
         }

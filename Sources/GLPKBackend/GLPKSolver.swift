@@ -35,7 +35,8 @@ public struct GLPKSolver: MIPSolver {
 
         deinit { args.deallocate() }
 
-        /// Asks the solve to stop; it returns its best solution within about 100 ms.
+        /// Asks the solve to stop; it returns its best solution at its next check (latency:
+        /// `Docs/glpk-binding.md`).
         public func cancel() { aog_request_cancel(args) }
 
         /// Whether ``cancel()`` was called.
@@ -43,7 +44,8 @@ public struct GLPKSolver: MIPSolver {
     }
 
     /// Solves on a thread of its own, so no GLPK state crosses an `await`; cancelling the calling task
-    /// stops the solve within about 100 ms and returns the best solution found so far.
+    /// stops the solve at its next check and returns the best solution found so far (latency:
+    /// `Docs/glpk-binding.md`).
     ///
     /// - Complexity: that of ``solveSynchronously(_:parameters:progress:cancellation:)``.
     public func solve(_ model: MIPModel, parameters: SolveParameters = SolveParameters(),
@@ -72,7 +74,8 @@ public struct GLPKSolver: MIPSolver {
     /// Solves on the calling thread.
     ///
     /// - Complexity: that of GLPK's branch and bound; the time limit bounds the wall time, the
-    ///   root LP included (it is solved in slices of at most 100 ms).
+    ///   root LP included (it is solved in slices of 5,000 simplex iterations, between which the
+    ///   deadline and the cancellation are checked).
     public func solveSynchronously(_ model: MIPModel, parameters: SolveParameters = SolveParameters(),
                                    progress: (@Sendable (SolveProgress) -> Void)? = nil,
                                    cancellation: Cancellation? = nil) throws(MIPError) -> SolveResult {

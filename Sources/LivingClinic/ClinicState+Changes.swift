@@ -1,5 +1,5 @@
 import AppointmentModel
-@_spi(Optimizer) import RealTimeBooking
+import RealTimeBooking
 
 extension ClinicState {
     /// Applies one change at its `at`, whole or not at all.

@@ -1,5 +1,5 @@
 import AppointmentModel
-@_spi(Optimizer) import RealTimeBooking
+import RealTimeBooking
 
 /// The clinic's living state: a format-2 instance whose booked requests carry `current`, with the
 /// clock (`asOf`), holds, blocks, room closings and authorizations as they are now, and a booking

@@ -1,5 +1,5 @@
 import AppointmentModel
-@_spi(Optimizer) import RealTimeBooking
+import RealTimeBooking
 
 /// A nightly plan compared with the snapshot it was made from: who moves from when to when, who
 /// is newly booked.

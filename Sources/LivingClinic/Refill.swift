@@ -1,6 +1,6 @@
 import AppointmentModel
-@_spi(Optimizer) import BatchOptimizer
-@_spi(Optimizer) import RealTimeBooking
+import BatchOptimizer
+import RealTimeBooking
 
 extension ClinicState {
     /// What `fill` would book now, without booking it: see ``fill(_:)``.

@@ -1,6 +1,6 @@
 import AppointmentModel
-@_spi(Optimizer) import BatchOptimizer
-@_spi(Optimizer) import RealTimeBooking
+import BatchOptimizer
+import RealTimeBooking
 
 extension ClinicState {
     /// Takes the bookings `hits` (request index, reason) out of the schedule with their groups and,

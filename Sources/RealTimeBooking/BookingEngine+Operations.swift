@@ -67,8 +67,7 @@ extension BookingEngine {
     }
 
     /// The members of `r`'s group in placement order (sequence order, or file order), or `[r]`.
-    @_spi(Optimizer)
-    public func groupMembers(_ r: Int) -> [Int] {
+    package func groupMembers(_ r: Int) -> [Int] {
         guard let g = instance.requests[r].group, let members = index.groups[g.id], members.count > 1 else { return [r] }
         if g.mode == .sequence {
             return members.sorted { (instance.requests[$0].group?.order ?? 0, $0) < (instance.requests[$1].group?.order ?? 0, $1) }

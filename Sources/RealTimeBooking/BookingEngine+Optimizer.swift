@@ -4,15 +4,13 @@ import AppointmentModel
 /// Not for front-desk use: they skip the group and series checks that `book` makes.
 extension BookingEngine {
     /// Removes request `r`'s booking, whatever it is.
-    @_spi(Optimizer)
-    public mutating func cancelForOptimizer(_ r: Int) throws(BookingError) {
+    package mutating func cancelForOptimizer(_ r: Int) throws(BookingError) {
         guard booked[r] != nil else { throw .notBooked(instance.requests[r].id) }
         uncommit(r)
     }
 
     /// Books `placement` for request `r` after checking every per-visit hard rule.
-    @_spi(Optimizer)
-    public mutating func placeForOptimizer(_ r: Int, _ placement: Placement) throws(BookingError) {
+    package mutating func placeForOptimizer(_ r: Int, _ placement: Placement) throws(BookingError) {
         let b = try resolve(placement)
         if let failure = blockingFailure(r, b) { throw failure.error }
         commit(r, b)
@@ -20,15 +18,13 @@ extension BookingEngine {
 
     /// Up to `limit` feasible placements of request `r` alone against the current state,
     /// best-fit first, spread over the window.
-    @_spi(Optimizer)
-    public func candidatePlacements(for r: Int, limit: Int, ignoring: Set<Int> = []) -> [Placement] {
+    package func candidatePlacements(for r: Int, limit: Int, ignoring: Set<Int> = []) -> [Placement] {
         var why = Explanation.Tally()
         return searchSingle(r, limit: limit, policy: BestFit(), ignoring: ignoring, why: &why).map { placement(r, $0.booking) }
     }
 
     /// Lead, preference and move cost of `placement` for request `r` (idle depends on the others).
-    @_spi(Optimizer)
-    public func placementCost(_ r: Int, _ placement: Placement) -> MarginalCost {
+    package func placementCost(_ r: Int, _ placement: Placement) -> MarginalCost {
         guard let b = try? resolve(placement), let t = index.requestType[r] else { return MarginalCost() }
         var c = marginalCost(r, b, type: instance.appointmentTypes[t])
         c.idle = 0
@@ -37,20 +33,17 @@ extension BookingEngine {
     }
 
     /// Whether room `k` is free (and its interval inside the horizon) during `span`.
-    @_spi(Optimizer)
-    public func roomIsFree(_ k: Int, during span: TimeSpan) -> Bool {
+    package func roomIsFree(_ k: Int, during span: TimeSpan) -> Bool {
         span.start >= 0 && span.end <= horizonLength && roomBusy[k].isFree(span)
     }
 
     /// Units of `pool` in use at minute `m`.
-    @_spi(Optimizer)
-    public func poolUsage(_ pool: Int, at m: Int) -> Int {
+    package func poolUsage(_ pool: Int, at m: Int) -> Int {
         m >= 0 && m < horizonLength ? Int(poolUse[pool][m]) : 0
     }
 
     /// Minutes inside `spans` where the usage of `pool` changes.
-    @_spi(Optimizer)
-    public func poolChangePoints(_ pool: Int, within spans: [TimeSpan]) -> [Int] {
+    package func poolChangePoints(_ pool: Int, within spans: [TimeSpan]) -> [Int] {
         var out = Set<Int>()
         for span in spans {
             let s = max(span.start, 1), e = min(span.end, horizonLength)
@@ -61,16 +54,13 @@ extension BookingEngine {
     }
 
     /// Whether a series successor of request `r` is booked (then `r` must stay booked).
-    @_spi(Optimizer)
-    public func successorsBooked(_ r: Int) -> Bool { successors[r].contains { booked[$0] != nil } }
+    package func successorsBooked(_ r: Int) -> Bool { successors[r].contains { booked[$0] != nil } }
 
     /// The requests whose `after` names `r`.
-    @_spi(Optimizer)
-    public func successorsOf(_ r: Int) -> [Int] { successors[r] }
+    package func successorsOf(_ r: Int) -> [Int] { successors[r] }
 
     /// The visits of provider `p` in its session `k` (`index.sessions[p][k]`).
-    @_spi(Optimizer)
-    public func sessionVisitList(_ p: Int, _ k: Int) -> [TimeSpan] { sessionVisits[p][k] }
+    package func sessionVisitList(_ p: Int, _ k: Int) -> [TimeSpan] { sessionVisits[p][k] }
 }
 
 extension BookingEngine {
@@ -84,8 +74,7 @@ extension BookingEngine {
     /// - Parameter everyProviderCombination: every qualified, free provider for each other role,
     ///   instead of the one adding the least idle time.
     /// - Complexity: O(sessions × starts × rooms × teams) feasibility checks.
-    @_spi(Optimizer)
-    public func allPlacements(for r: Int, maxCount: Int, within: TimeSpan? = nil, ignoring: Set<Int> = [],
+    package func allPlacements(for r: Int, maxCount: Int, within: TimeSpan? = nil, ignoring: Set<Int> = [],
                               everyProviderCombination: Bool = false) -> [Placement] {
         let request = instance.requests[r]
         guard let t = index.requestType[r] else { return [] }

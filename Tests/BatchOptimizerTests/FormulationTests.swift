@@ -2,7 +2,7 @@ import AppointmentModel
 @testable import BatchOptimizer
 import GLPKBackend
 import MIPModel
-@_spi(Optimizer) import RealTimeBooking
+import RealTimeBooking
 import Testing
 import TestSupport
 

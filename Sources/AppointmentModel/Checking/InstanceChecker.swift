@@ -13,9 +13,11 @@ public enum InstanceChecker {
 
     /// Every issue of the indexed instance, errors first in document order, then warnings.
     ///
-    /// - Parameter existingBookings: whether to check that the existing bookings form a valid
-    ///   partial solution (a full validation; skip it when a solution is validated right after,
-    ///   as `referee.py` does).
+    /// - Parameters:
+    ///   - index: the instance, indexed.
+    ///   - existingBookings: whether to check that the existing bookings form a valid partial
+    ///     solution (a full validation; skip it when a solution is validated right after, as
+    ///     `referee.py` does).
     /// - Complexity: O(n log n) in the size of the instance.
     public static func check(_ index: InstanceIndex, existingBookings: Bool = true) -> [InstanceIssue] {
         var issues = Issues()

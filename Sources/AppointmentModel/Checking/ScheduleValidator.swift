@@ -65,8 +65,10 @@ public struct ScheduleValidator {
 
     /// Checks and prices `solution`.
     ///
-    /// - Parameter online: judge an online replay: a new booking is decided at its request's
-    ///   `arrival` instead of the instance's `asOf` (rules 12 and 13, format 2).
+    /// - Parameters:
+    ///   - solution: the schedule to judge: one assignment per scheduled request.
+    ///   - online: judge an online replay: a new booking is decided at its request's `arrival`
+    ///     instead of the instance's `asOf` (rules 12 and 13, format 2).
     public func validate(_ solution: Solution, online: Bool = false) -> ValidationReport {
         let instance = index.instance
         let sink = Sink()

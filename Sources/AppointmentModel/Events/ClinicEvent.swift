@@ -2,7 +2,7 @@
 ///
 /// `at` is the clock of the change (timeline minutes) and the decision time of every booking it
 /// makes. Lines are read by ``ClinicEvent/read(line:instance:)`` and written by
-/// ``ClinicEvent/line(for:)``.
+/// ``ClinicEvent/line(for:seq:)``.
 public struct ClinicEvent: Sendable, Hashable {
     /// The clock of the change (timeline minutes), and the decision time of every booking it makes.
     public var at: Int

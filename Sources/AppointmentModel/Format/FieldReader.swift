@@ -107,9 +107,9 @@ struct FieldReader {
         return decodeStrings(v, path(), id: id)
     }
 
-    /// Lists of ids repeat from request to request (xl-01: 9,699 `locations` lists, 21 distinct;
-    /// 4,117 booked provider lists). Equal lists share one array, keyed by a hash of their JSON
-    /// text: fewer allocations, less memory, fewer page faults.
+    /// Lists of ids repeat from request to request (counts: Docs/performance.md, *Fourth session*).
+    /// Equal lists share one array, keyed by a hash of their JSON text: fewer allocations, less
+    /// memory, fewer page faults.
     private var sharedLists: [UInt64: (text: [UInt8], list: [String])] = [:]
     /// Entries kept per table (lists and shared strings): a bound on memory for odd documents.
     private static let sharedListLimit = 4096

@@ -64,8 +64,8 @@ final class JSONTape {
     /// Parses `bytes`, taking ownership of their `block` (freed with the tape, or at once when
     /// parsing fails).
     init(owning bytes: UnsafeBufferPointer<UInt8>, block: PageBuffer) throws(JSONSyntaxError) {
-        // Exchange documents hold about one node per 12 bytes; the builder doubles the buffer
-        // when a denser document needs more.
+        // Room for one node per 10 bytes, more than exchange documents need (their density:
+        // Docs/performance.md); the builder doubles the buffer when a denser document needs more.
         var builder = Builder(bytes: bytes, capacity: bytes.count / 10 + 64)
         guard bytes.count <= Int(Node.maxOffset) else {
             builder.nodeBlock.free()
@@ -564,8 +564,8 @@ struct JSONView {
 
 /// Memory for large, short-lived parse buffers, mapped directly so that a tape owns its pages
 /// and returns them at once. (Advising transparent huge pages was tried: with the kernel's
-/// `defrag=madvise` it stalled some parses by 20 ms in compaction.) Falls back to the ordinary
-/// allocator when mapping fails.
+/// `defrag=madvise` it stalled some parses in compaction; figures: Docs/performance.md.) Falls
+/// back to the ordinary allocator when mapping fails.
 struct PageBuffer {
     let base: UnsafeMutableRawPointer
     let length: Int

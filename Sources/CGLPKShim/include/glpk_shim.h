@@ -84,7 +84,7 @@ typedef struct aog_solve_args {
 /* Solves `m`. Returns args->status. Safe on any thread; nothing GLPK-owned survives the call. */
 int aog_solve(const aog_model *m, aog_solve_args *args);
 
-/* Asks a running aog_solve to stop at its next check (within ~100 ms). Any thread. */
+/* Asks a running aog_solve to stop at its next check (latency: Docs/glpk-binding.md). Any thread. */
 void aog_request_cancel(aog_solve_args *args);
 /* Whether a cancellation was requested (thread-safe). */
 int aog_cancel_requested(const aog_solve_args *args);
