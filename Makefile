@@ -5,7 +5,7 @@ SAMPLE ?= Samples/clinics/riverside-clinic.json
 BIN := .build/release/appointment-optimizer
 OUT := .build/demo
 
-.PHONY: deps demo test bench bench-full fuzz fuzz-build clean service service-build service-test service-load
+.PHONY: deps demo test bench bench-full fuzz fuzz-build clean docs service service-build service-test service-load
 
 # libglpk-dev (headers and library) and glpk-utils (glpsol, used by the binding's export test).
 deps:
@@ -48,6 +48,7 @@ demo: deps
 # No test times anything: how well the time limit holds is measured by Benchmarks/deadline.sh.
 test: deps
 	$(SWIFT) test
+	$(MAKE) docs
 	$(MAKE) service-test
 	$(MAKE) fuzz FUZZ_SECONDS=60
 
@@ -100,6 +101,15 @@ bench: deps
 bench-full: deps
 	$(SWIFT) build -c release --product appointment-optimizer
 	$(BIN) bench --out bench-results
+
+# The DocC documentation of every library product (Sources/*/*.docc), into .build/docs/NAME.
+DOC_TARGETS := AppointmentOptimizer AppointmentModel MIPModel GLPKBackend RealTimeBooking BatchOptimizer LivingClinic ClinicOutputs
+docs: deps
+	@mkdir -p .build/docs
+	@for t in $(DOC_TARGETS); do \
+		$(SWIFT) package --allow-writing-to-directory .build/docs generate-documentation --target $$t \
+			--disable-indexing --output-path .build/docs/$$t --warnings-as-errors || exit 1; \
+	done
 
 clean:
 	rm -rf .build Fuzz/.build Fuzz/corpus Fuzz/findings $(SERVICE)/.build

@@ -147,6 +147,9 @@ public struct BatchOptimizer: Sendable {
     /// priority-ordered greedy and the best-fit online replay), within `parameters.timeLimit`.
     ///
     /// - Parameters:
+    ///   - instance: the clinic to schedule; it must pass the instance checker.
+    ///   - start: the schedule to improve; it must be valid for `instance`.
+    ///   - parameters: the time limit, the seed and the search's limits.
     ///   - cancellation: stops the run early; it then returns the best schedule so far.
     ///   - progress: called after every improvement and every better bound, possibly from two
     ///     threads at once (the search's and GLPK's on a small instance); keep it short.

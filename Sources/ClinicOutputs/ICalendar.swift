@@ -18,10 +18,13 @@ public enum ICalendar {
     /// The feed of `subject` for the schedule `view`.
     ///
     /// - Parameters:
+    ///   - subject: the provider or room whose visits the feed lists.
+    ///   - view: the schedule now.
     ///   - previous: the schedule the subscribers last saw (yesterday's feed, the snapshot before
     ///     the night): a visit it had and `view` lacks is written cancelled; a visit that moved
     ///     gets the next sequence number.
     ///   - sequences: the sequence numbers last published, by request (0 when absent).
+    ///   - productID: the feed's PRODID (who wrote it).
     /// - Returns: the text, and the sequence numbers now published.
     public static func feed(_ subject: Subject, view: ScheduleView, previous: ScheduleView? = nil,
                             sequences: [String: Int] = [:], productID: String = "-//AppointmentOptimizer//Clinic Feed//EN")

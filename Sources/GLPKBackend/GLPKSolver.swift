@@ -13,7 +13,7 @@ import MIPModel
 ///
 /// **Misuse never ends the process.** Arguments are validated in Swift first; should GLPK still
 /// report misuse, the shim's error hook jumps back to a guard in C, frees the thread's GLPK
-/// environment and the call throws ``MIPError/backendFailure(_:)``.
+/// environment and the call throws `MIPError.backendFailure(_:)`.
 public struct GLPKSolver: MIPSolver {
     /// Where GLPK's terminal output goes (at `.debug`), when `logLevel` asks for any.
     public var logger: Logger

@@ -20,13 +20,15 @@ public final class ClinicDesk: Sendable {
 
     /// A desk over `instance`, which must pass the instance checker.
     ///
-    /// - Parameter firstSequence: the sequence number of the first journal line (a desk restored
-    ///   from a snapshot goes on from the snapshot's).
-    /// - Parameter onJournal: called under the lock with the entries of each applied change, in
-    ///   order, before `apply` returns.
+    /// - Parameters:
+    ///   - instance: the clinic as it is (format 1 or 2); its existing bookings are the desk's.
+    ///   - firstSequence: the sequence number of the first journal line (a desk restored from a
+    ///     snapshot goes on from the snapshot's).
+    ///   - repairBudget: time for a repair's integer program (``ClinicState/repairBudget``).
+    ///   - fillBudget: time for `fill`'s integer program (``ClinicState/fillBudget``).
+    ///   - onJournal: called under the lock with the entries of each applied change, in order,
+    ///     before `apply` returns.
     /// - Throws: ``DeskError`` with the checker's errors.
-    /// - Parameter repairBudget: time for a repair's integer program (``ClinicState/repairBudget``).
-    /// - Parameter fillBudget: time for `fill`'s integer program (``ClinicState/fillBudget``).
     public init(_ instance: Instance, firstSequence: Int = 1, repairBudget: Duration = .milliseconds(250),
                 fillBudget: Duration = .milliseconds(250), onJournal: (@Sendable ([JournalEntry]) -> Void)? = nil) throws(DeskError) {
         var state = try ClinicState(instance)
@@ -38,8 +40,15 @@ public final class ClinicDesk: Sendable {
 
     /// A desk restored from a snapshot and the journal lines after it.
     ///
-    /// - Parameter snapshotSequence: the sequence number of the last line in the snapshot; the
-    ///   next line is numbered after it and after the journal's last.
+    /// - Parameters:
+    ///   - snapshot: the state as a format-2 instance (``snapshot()``, written and read back).
+    ///   - journal: the lines written after the snapshot, in order.
+    ///   - snapshotSequence: the sequence number of the last line in the snapshot; the next line
+    ///     is numbered after it and after the journal's last.
+    ///   - repairBudget: time for a repair's integer program (``ClinicState/repairBudget``).
+    ///   - fillBudget: time for `fill`'s integer program (``ClinicState/fillBudget``).
+    ///   - onJournal: called under the lock with the entries of each applied change.
+    /// - Throws: ``DeskError`` when the snapshot is invalid or a line is refused.
     public init(restoring snapshot: Instance, journal: [JournalEntry], snapshotSequence: Int = 0,
                 repairBudget: Duration = .milliseconds(250), fillBudget: Duration = .milliseconds(250),
                 onJournal: (@Sendable ([JournalEntry]) -> Void)? = nil) throws(DeskError) {

@@ -5,7 +5,7 @@ import RealTimeBooking
 /// clock (`asOf`), holds, blocks, room closings and authorizations as they are now, and a booking
 /// engine kept in step with it.
 ///
-/// Every change is a ``ClinicEvent`` applied whole or not at all by ``apply(_:)``, which returns
+/// Every change is a `ClinicEvent` applied whole or not at all by ``apply(_:)``, which returns
 /// what it did and the journal lines that record its outcome (see `clinic-events.md`: a `book`
 /// or `fill` is journaled as the `place` lines it produced, a change that displaced bookings as
 /// the change with `"repair": false` followed by the repairs' `place` lines). Replaying those
@@ -79,7 +79,7 @@ public struct ClinicState: Sendable {
         }
     }
 
-    /// The state as a format-2 instance, ready to be written (``ExchangeFormat/write(_:)``).
+    /// The state as a format-2 instance, ready to be written (`ExchangeFormat.write(_:)`).
     public func snapshot() -> Instance { instance }
 
     /// The schedule as a solution of ``instance`` (every booking kept).

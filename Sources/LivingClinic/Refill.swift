@@ -3,7 +3,7 @@ import BatchOptimizer
 import RealTimeBooking
 
 extension ClinicState {
-    /// What `fill` would book now, without booking it: see ``fill(_:)``.
+    /// What a `fill` change would book now, without booking it.
     public func proposeFill() -> [Placement] {
         var copy = self
         var outcome = ChangeOutcome(event: ClinicEvent(at: now, .fill))

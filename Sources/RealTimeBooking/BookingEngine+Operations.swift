@@ -9,7 +9,7 @@ extension BookingEngine {
     /// request gets offers to move it (its own booking does not block them; the move cost counts).
     /// The state is the same after the call.
     ///
-    /// - Complexity: see ``searchSingle``; a group multiplies it by its size and by `4 × limit + 12`
+    /// - Complexity: see the single-request search (Docs/real-time-booking.md); a group multiplies it by its size and by `4 × limit + 12`
     ///   start candidates of its first member, each searched in a narrow window.
     public mutating func offers(for id: String, limit: Int = 5, policy: some RankingPolicy = BestFit()) -> OfferResult {
         offers(for: id, query: OfferQuery(limit: limit), policy: policy)
