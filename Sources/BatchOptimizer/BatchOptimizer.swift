@@ -133,12 +133,12 @@ public enum OptimizerError: Error, Sendable, CustomStringConvertible {
 /// solved whole.
 public struct BatchOptimizer: Sendable {
     /// The GLPK backend that solves every neighbourhood and the whole model.
-    public var solver: GLPKSolver
+    public var solver: any SynchronousMIPSolver
     /// Each neighbourhood and the whole model, at debug level (sizes, objective, termination).
     public var logger: Logger
 
     /// Creates an optimiser that solves with `solver` and logs to `logger`.
-    public init(solver: GLPKSolver = GLPKSolver(), logger: Logger = Logger(label: "AppointmentOptimizer.Batch")) {
+    public init(solver: any SynchronousMIPSolver = GLPKSolver(), logger: Logger = Logger(label: "AppointmentOptimizer.Batch")) {
         self.solver = solver
         self.logger = logger
     }
@@ -277,8 +277,8 @@ public struct BatchOptimizer: Sendable {
 
     /// One GLPK solve. A solver error (a model GLPK refuses, memory) is logged and counts as no
     /// answer: the schedule stays as it is and the run goes on with other neighbourhoods.
-    static func solve(_ solver: GLPKSolver, _ model: MIPModel, parameters: SolveParameters,
-                      progress: (@Sendable (SolveProgress) -> Void)? = nil, token: GLPKSolver.Cancellation,
+    static func solve(_ solver: any SynchronousMIPSolver, _ model: MIPModel, parameters: SolveParameters,
+                      progress: (@Sendable (SolveProgress) -> Void)? = nil, token: any SolveCancellation,
                       logger: Logger, what: String) -> SolveResult? {
         do {
             return try solver.solveSynchronously(model, parameters: parameters, progress: progress, cancellation: token)

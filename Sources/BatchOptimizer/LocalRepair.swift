@@ -24,7 +24,7 @@ extension BatchOptimizer {
               let sub = Subproblem.build(state: state, free: free, candidatesPerRequest: candidatesPerRequest, focus: focus) else { return nil }
         let parameters = SolveParameters(timeLimit: timeLimit, warmStart: sub.warmStart)
         let result: SolveResult
-        do { result = try solver.solveSynchronously(sub.model, parameters: parameters) } catch {
+        do { result = try solver.solveSynchronously(sub.model, parameters: parameters, progress: nil, cancellation: nil) } catch {
             logger.warning("repair model not solved", metadata: ["error": "\(error)"])
             return nil
         }

@@ -45,8 +45,19 @@ struct Neighbourhood: Hashable, Sendable {
         // Kinds that would repeat a narrower one: two days in a one-day horizon, a whole day at one location.
         if kind == .twoDays && instance.horizon.duration <= 1440 { return [] }
         if kind == .day && instance.locations.count == 1 { return [] }
-        let days = stride(from: instance.horizon.start, to: instance.horizon.end, by: 1440).map {
-            TimeSpan(start: $0, end: min($0 + (kind == .twoDays ? 2 * 1440 : 1440), instance.horizon.end))
+        // The days (from the horizon's start) on which some provider works: a long horizon with
+        // few shifts has few neighbourhoods, and building them costs what the shifts cost.
+        let h = instance.horizon
+        var working = Set<Int>()
+        for sessions in index.sessions {
+            for session in sessions {
+                let first = max(session.span.start, h.start), last = min(session.span.end, h.end) - 1
+                guard first <= last else { continue }
+                for d in (first - h.start) / 1440...(last - h.start) / 1440 { working.insert(d) }
+            }
+        }
+        let days = working.sorted().map { d in
+            TimeSpan(start: h.start + d * 1440, end: min(h.start + d * 1440 + (kind == .twoDays ? 2 * 1440 : 1440), h.end))
         }
         var random = SplitMix(seed: seed &+ UInt64(kind.rawValue) &* 0x2545_F491_4F6C_DD1D &+ UInt64(epoch) &* 0x9E37_79B9)
         for day in days {

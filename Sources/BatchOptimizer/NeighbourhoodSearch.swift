@@ -171,7 +171,7 @@ extension BatchOptimizer {
             inFlight[id] = job
             let logger = self.logger, kind = job.kind
             DispatchQueue.global().async {
-                let result = cancellation.whileSolving { token in
+                let result = cancellation.whileSolving(with: solver) { token in
                     Self.solve(solver, model, parameters: solveParameters, token: token, logger: logger, what: "\(kind)")
                 }
                 finished.push(id, result)

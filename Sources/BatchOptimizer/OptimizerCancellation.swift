@@ -1,4 +1,4 @@
-import GLPKBackend
+import MIPModel
 import Synchronization
 
 /// Stops an optimisation from another thread or task: the run stops promptly (the GLPK solves in
@@ -6,7 +6,7 @@ import Synchronization
 public final class OptimizerCancellation: Sendable {
     private struct State {
         var cancelled = false
-        var solves: [ObjectIdentifier: GLPKSolver.Cancellation] = [:]
+        var solves: [ObjectIdentifier: any SolveCancellation] = [:]
     }
 
     private let state = Mutex(State())
@@ -28,18 +28,19 @@ public final class OptimizerCancellation: Sendable {
     public var isCancelled: Bool { state.withLock { $0.cancelled } }
 
     /// Runs one GLPK solve with a token that ``cancel()`` reaches.
-    func whileSolving<R>(_ body: (GLPKSolver.Cancellation) -> R) -> R {
-        let token = GLPKSolver.Cancellation()
+    func whileSolving<R>(with solver: any SynchronousMIPSolver, _ body: (any SolveCancellation) -> R) -> R {
+        let token = solver.makeCancellation()
         return registering(token) { body(token) }
     }
 
     /// Runs one GLPK solve with a token that both this and `other` reach.
-    func whileSolving<R>(alongWith other: OptimizerCancellation, _ body: (GLPKSolver.Cancellation) -> R) -> R {
-        let token = GLPKSolver.Cancellation()
+    func whileSolving<R>(with solver: any SynchronousMIPSolver, alongWith other: OptimizerCancellation,
+                         _ body: (any SolveCancellation) -> R) -> R {
+        let token = solver.makeCancellation()
         return registering(token) { other.registering(token) { body(token) } }
     }
 
-    private func registering<R>(_ token: GLPKSolver.Cancellation, _ body: () -> R) -> R {
+    private func registering<R>(_ token: any SolveCancellation, _ body: () -> R) -> R {
         let key = ObjectIdentifier(token)
         let cancelled = state.withLock { s in
             s.solves[key] = token

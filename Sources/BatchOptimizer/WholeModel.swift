@@ -47,7 +47,7 @@ extension BatchOptimizer {
 
     func export(_ model: MIPModel, to path: String) {
         do throws(MIPError) {
-            try solver.write(model, to: path, format: .freeMPS)
+            try solver.writeFreeMPS(model, to: path)
         } catch {
             logger.error("cannot export the whole model", metadata: ["path": "\(path)", "error": "\(error)"])
         }
@@ -109,7 +109,7 @@ extension BatchOptimizer {
             let budgeted = parameters.nodeLimit != nil && parameters.maxNeighbourhoods != nil
             var proven = false
             if !budgeted {
-                let quick = cancellation.whileSolving { token in
+                let quick = cancellation.whileSolving(with: solver) { token in
                     Self.solve(solver, model, parameters: SolveParameters(timeLimit: min(left, .seconds(1)), presolve: true),
                                progress: report, token: token, logger: logger, what: "whole (quick)")
                 }
@@ -127,7 +127,7 @@ extension BatchOptimizer {
                 let slots = ResultSlots(count: 2)
                 DispatchQueue.concurrentPerform(iterations: 2) { k in
                     let twin = SolveParameters(timeLimit: rest, presolve: true, cuts: k == 1, nodeLimit: nodeLimit)
-                    let result = cancellation.whileSolving(alongWith: twins) { token in
+                    let result = cancellation.whileSolving(with: solver, alongWith: twins) { token in
                         Self.solve(solver, model, parameters: twin, progress: report, token: token, logger: logger, what: "whole")
                     }
                     slots.set(k, result)
@@ -146,7 +146,7 @@ extension BatchOptimizer {
             let solveParameters = SolveParameters(timeLimit: left, presolve: presolve, warmStart: presolve ? nil : whole.sub.warmStart,
                                                   nodeLimit: nodeLimit)
             DispatchQueue.global().async(group: group) { [cancellation, logger] in
-                let result = cancellation.whileSolving { token in
+                let result = cancellation.whileSolving(with: solver) { token in
                     Self.solve(solver, model, parameters: solveParameters, progress: report, token: token, logger: logger, what: "whole")
                 }
                 slot.set(0, result)

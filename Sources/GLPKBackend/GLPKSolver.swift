@@ -24,7 +24,7 @@ public struct GLPKSolver: MIPSolver {
     }
 
     /// A flag that stops a running synchronous solve from another thread.
-    public final class Cancellation: @unchecked Sendable {
+    public final class Cancellation: SolveCancellation, @unchecked Sendable {
         fileprivate let args: UnsafeMutablePointer<aog_solve_args>
 
         /// Creates a flag that is not yet set.
@@ -231,4 +231,29 @@ private let onLog: aog_log_fn = { context, text in
     let box = Unmanaged<LogBox>.fromOpaque(context).takeUnretainedValue()
     let line = String(cString: text).trimmingCharacters(in: .newlines)
     if !line.isEmpty { box.logger.debug("\(line)") }
+}
+
+extension GLPKSolver: SynchronousMIPSolver {
+    /// A ``Cancellation``.
+    public func makeCancellation() -> any SolveCancellation { Cancellation() }
+
+    /// ``solveSynchronously(_:parameters:progress:cancellation:)`` with a token of the
+    /// solver-neutral kind, which must come from ``makeCancellation()``.
+    ///
+    /// - Throws: ``MIPError/backendFailure(_:)`` for a token that another solver made.
+    public func solveSynchronously(_ model: MIPModel, parameters: SolveParameters, progress: (@Sendable (SolveProgress) -> Void)?,
+                                   cancellation: (any SolveCancellation)?) throws(MIPError) -> SolveResult {
+        guard let token = cancellation else {
+            return try solveSynchronously(model, parameters: parameters, progress: progress, cancellation: Cancellation?.none)
+        }
+        guard let mine = token as? Cancellation else {
+            throw .backendFailure("the cancellation token was not made by GLPKSolver.makeCancellation()")
+        }
+        return try solveSynchronously(model, parameters: parameters, progress: progress, cancellation: mine)
+    }
+
+    /// Writes `model` as free MPS (``write(_:to:format:)``).
+    public func writeFreeMPS(_ model: MIPModel, to path: String) throws(MIPError) {
+        try write(model, to: path, format: .freeMPS)
+    }
 }

@@ -183,3 +183,29 @@ public protocol MIPSolver: Sendable {
     func solve(_ model: MIPModel, parameters: SolveParameters,
                progress: (@Sendable (SolveProgress) -> Void)?) async throws(MIPError) -> SolveResult
 }
+
+/// A request to stop one solve, shared by its caller and the solver: the caller cancels from
+/// any thread; the solver stops at its next check and returns its best solution.
+public protocol SolveCancellation: AnyObject, Sendable {
+    /// Asks the solve to stop.
+    func cancel()
+    /// Whether ``cancel()`` was called.
+    var isCancelled: Bool { get }
+}
+
+/// A solver that also solves on the calling thread, stoppable through a token it makes: what a
+/// caller needs that runs several solves on threads of its own and stops them itself (the
+/// batch optimiser does).
+public protocol SynchronousMIPSolver: MIPSolver {
+    /// A token for one solve, not cancelled.
+    func makeCancellation() -> any SolveCancellation
+
+    /// Solves on the calling thread, blocking it until the solve ends.
+    ///
+    /// - Parameter cancellation: a token from ``makeCancellation()`` of this solver, or nil.
+    func solveSynchronously(_ model: MIPModel, parameters: SolveParameters, progress: (@Sendable (SolveProgress) -> Void)?,
+                            cancellation: (any SolveCancellation)?) throws(MIPError) -> SolveResult
+
+    /// Writes `model` as free MPS, for another solver or a person.
+    func writeFreeMPS(_ model: MIPModel, to path: String) throws(MIPError)
+}

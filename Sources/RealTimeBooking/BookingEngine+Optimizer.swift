@@ -34,21 +34,22 @@ extension BookingEngine {
 
     /// Whether room `k` is free (and its interval inside the horizon) during `span`.
     package func roomIsFree(_ k: Int, during span: TimeSpan) -> Bool {
-        span.start >= 0 && span.end <= horizonLength && roomBusy[k].isFree(span)
+        roomBusy[k].isFree(span)
     }
 
     /// Units of `pool` in use at minute `m`.
     package func poolUsage(_ pool: Int, at m: Int) -> Int {
-        m >= 0 && m < horizonLength ? Int(poolUse[pool][m]) : 0
+        tableSpan.contains(minute: m) ? Int(poolUse[pool][m - tableSpan.start]) : 0
     }
 
     /// Minutes inside `spans` where the usage of `pool` changes.
     package func poolChangePoints(_ pool: Int, within spans: [TimeSpan]) -> [Int] {
         var out = Set<Int>()
         for span in spans {
-            let s = max(span.start, 1), e = min(span.end, horizonLength)
+            let o = tableSpan.start
+            let s = max(span.start, o + 1), e = min(span.end, tableSpan.end)
             guard s < e else { continue }
-            for m in s..<e where poolUse[pool][m] != poolUse[pool][m - 1] { out.insert(m) }
+            for m in s..<e where poolUse[pool][m - o] != poolUse[pool][m - o - 1] { out.insert(m) }
         }
         return out.sorted()
     }

@@ -38,7 +38,9 @@ public struct BookingEngine: Sendable {
     var holdDecisionTime: Int
 
     // Static tables.
-    let horizonLength: Int
+    /// The minutes the per-minute tables cover (``Instance/availabilitySpan``): nothing can be
+    /// booked outside them.
+    let tableSpan: TimeSpan
     /// Per type, per role: qualified provider indices, ascending.
     let qualified: [[[Int]]]
     /// Per type, per location index: rooms of a fitting kind there, ascending.
@@ -80,10 +82,10 @@ public struct BookingEngine: Sendable {
         self.index = index
         let instance = index.instance
         self.instance = instance
-        horizonLength = max(instance.horizon.end, 0)
-        providerBusy = Array(repeating: MinuteBitset(length: horizonLength), count: instance.providers.count)
-        roomBusy = Array(repeating: MinuteBitset(length: horizonLength), count: instance.rooms.count)
-        poolUse = Array(repeating: [UInt16](repeating: 0, count: horizonLength), count: instance.equipment.count)
+        tableSpan = instance.availabilitySpan
+        providerBusy = Array(repeating: MinuteBitset(covering: tableSpan), count: instance.providers.count)
+        roomBusy = Array(repeating: MinuteBitset(covering: tableSpan), count: instance.rooms.count)
+        poolUse = Array(repeating: [UInt16](repeating: 0, count: tableSpan.duration), count: instance.equipment.count)
         patientVisits = Array(repeating: [], count: index.patientCount)
         sessionVisits = index.sessions.map { Array(repeating: [], count: $0.count) }
         booked = Array(repeating: nil, count: instance.requests.count)
@@ -287,10 +289,11 @@ public struct BookingEngine: Sendable {
     }
 
     private mutating func adjust(_ pool: Int, _ span: TimeSpan, by q: Int) {
-        let s = max(span.start, 0), e = min(span.end, horizonLength)
+        let o = tableSpan.start
+        let s = max(span.start, o), e = min(span.end, tableSpan.end)
         guard s < e else { return }
         poolUse[pool].withUnsafeMutableBufferPointer { use in
-            for m in s..<e { use[m] = UInt16(clamping: Int(use[m]) + q) }
+            for m in (s - o)..<(e - o) { use[m] = UInt16(clamping: Int(use[m]) + q) }
         }
     }
 
@@ -413,9 +416,10 @@ public struct BookingEngine: Sendable {
         let capacity = instance.equipment[pool].quantity
         guard quantity <= capacity else { return false }
         let limit = capacity - quantity
-        let s = max(span.start, 0), e = min(span.end, horizonLength)
+        let o = tableSpan.start
+        let s = max(span.start, o), e = min(span.end, tableSpan.end)
         return poolUse[pool].withUnsafeBufferPointer { use in
-            for m in s..<max(s, e) where Int(use[m]) > limit { return false }
+            for m in (s - o)..<max(s - o, e - o) where Int(use[m]) > limit { return false }
             return true
         }
     }

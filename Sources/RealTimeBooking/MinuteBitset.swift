@@ -1,16 +1,21 @@
 import AppointmentModel
 
-/// One bit per minute of the horizon: set while a resource is taken.
+/// One bit per minute of a span (the instance's ``Instance/availabilitySpan``): set while a
+/// resource is taken. Minutes outside the span count as taken.
 ///
 /// A feasibility test over a span is a handful of word operations: a 60-minute visit touches at
 /// most two words.
 struct MinuteBitset: Sendable, Hashable {
     private(set) var words: [UInt64]
+    /// The first minute covered.
+    let origin: Int
+    /// The minutes covered.
     let length: Int
 
-    init(length: Int) {
-        self.length = max(length, 0)
-        words = [UInt64](repeating: 0, count: (self.length + 63) / 64)
+    init(covering span: TimeSpan) {
+        origin = span.start
+        length = max(span.duration, 0)
+        words = [UInt64](repeating: 0, count: (length + 63) / 64)
     }
 
     /// Calls `body(wordIndex, mask)` for the words covering `[start, end)` (already clamped).
@@ -28,14 +33,14 @@ struct MinuteBitset: Sendable, Hashable {
         }
     }
 
-    /// Whether no minute of `span` is taken. Minutes outside the horizon count as taken.
+    /// Whether no minute of `span` is taken. Minutes outside the covered span count as taken.
     ///
     /// - Complexity: O(span / 64).
     @inline(__always)
     func isFree(_ span: TimeSpan) -> Bool {
-        guard span.start >= 0, span.end <= length else { return false }
+        guard span.start >= origin, span.end <= origin + length else { return false }
         var free = true
-        Self.forEachWord(span.start, span.end) { w, mask in
+        Self.forEachWord(span.start - origin, span.end - origin) { w, mask in
             if words[w] & mask != 0 { free = false; return false }
             return true
         }
@@ -43,12 +48,12 @@ struct MinuteBitset: Sendable, Hashable {
     }
 
     mutating func set(_ span: TimeSpan) {
-        let s = max(span.start, 0), e = min(span.end, length)
+        let s = max(span.start - origin, 0), e = min(span.end - origin, length)
         Self.forEachWord(s, e) { w, mask in words[w] |= mask; return true }
     }
 
     mutating func clear(_ span: TimeSpan) {
-        let s = max(span.start, 0), e = min(span.end, length)
+        let s = max(span.start - origin, 0), e = min(span.end - origin, length)
         Self.forEachWord(s, e) { w, mask in words[w] &= ~mask; return true }
     }
 }

@@ -99,4 +99,27 @@ import TestSupport
         let again = try ExchangeFormat.readInstance(Array(ExchangeFormat.write(instance).utf8))
         #expect(again == instance)
     }
+
+    /// A horizon to the year 9999 made the per-minute tables grow with it (19.5 GB for a replay):
+    /// they now cover the shifts and room openings only, a day of them here.
+    @Test func aHorizonToTheYear9999CostsWhatItsShiftsCost() throws {
+        let instance = try SharedFiles.instanceToTheYear9999("small-01")
+        #expect(instance.horizon.duration > 4_000_000_000)
+        #expect(InstanceChecker.errors(in: instance).isEmpty)
+        #expect(instance.availabilitySpan.duration <= 1440)
+        #expect(instance.availabilityTableBytes < 1 << 20)
+    }
+
+    /// Shifts millennia apart would need tables that cannot fit: the checker says so, naming the
+    /// field, instead of the process running out of memory.
+    @Test func shiftsMillenniaApartAreRefusedWithAClearError() throws {
+        var instance = try SharedFiles.instanceToTheYear9999("small-01")
+        let late = instance.horizon.end - 1440
+        instance.providers[0].shifts.append(Shift(location: instance.providers[0].shifts[0].location,
+                                                  span: TimeSpan(start: late, end: late + 480)))
+        let errors = InstanceChecker.errors(in: instance)
+        let error = try #require(errors.first { $0.message.contains("availability tables would need") })
+        #expect(error.path == "providers.shifts")
+        #expect(error.message.contains("GiB allowed"))
+    }
 }

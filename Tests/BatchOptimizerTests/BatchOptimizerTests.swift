@@ -201,3 +201,19 @@ import TestSupport
         }
     }
 }
+
+/// The optimiser over a horizon to the year 9999: its set-up follows the shifts (neighbourhoods
+/// only on days with shifts), and the run ends for one of its reasons with a valid schedule.
+@Suite struct LongHorizonOptimizerTests {
+    @Test func aHorizonToTheYear9999IsOptimisedLikeItsShifts() throws {
+        let instance = try SharedFiles.instanceToTheYear9999("small-01")
+        var parameters = OptimizerParameters(timeLimit: .seconds(30), seed: 3)
+        parameters.exactRequestLimit = 0
+        parameters.nodeLimit = 200
+        parameters.maxNeighbourhoods = 12
+        let result = try BatchOptimizer().optimize(instance, parameters: parameters)
+        #expect(result.stop == .neighbourhoodLimit || result.stop == .localOptimum)
+        #expect(result.improvements > 0)
+        #expect(ScheduleValidator(instance).validate(result.solution).isValid)
+    }
+}

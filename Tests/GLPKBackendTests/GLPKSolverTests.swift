@@ -294,3 +294,22 @@ final class CapturingLogHandler: LogHandler, @unchecked Sendable {
         #expect(lines.contains { $0.contains("INTEGER OPTIMAL SOLUTION FOUND") || $0.contains("Integer optimization") }, "\(lines.prefix(20))")
     }
 }
+
+/// GLPK through the solver-neutral protocol: its own tokens work, another solver's are refused.
+@Suite struct NeutralProtocolTests {
+    final class ForeignToken: SolveCancellation {
+        func cancel() {}
+        var isCancelled: Bool { false }
+    }
+
+    @Test func aTokenFromAnotherSolverIsRefused() throws {
+        let (model, _) = Models.knapsack(values: [3, 4, 5], weights: [2, 3, 4], capacity: 5)
+        let solver: any SynchronousMIPSolver = GLPKSolver()
+        #expect(throws: MIPError.backendFailure("the cancellation token was not made by GLPKSolver.makeCancellation()")) {
+            try solver.solveSynchronously(model, parameters: SolveParameters(), progress: nil, cancellation: ForeignToken())
+        }
+        let result = try solver.solveSynchronously(model, parameters: SolveParameters(), progress: nil, cancellation: solver.makeCancellation())
+        #expect(result.termination == .optimal)
+        #expect(result.objective == 7)
+    }
+}

@@ -35,3 +35,16 @@ import TestSupport
         print("replay \(name): best-fit \(costs["best-fit"]!) earliest \(costs["earliest"]!)")
     }
 }
+
+/// A horizon to the year 9999 with a day of shifts: the engine's tables are a day's, the replay
+/// valid (it used 19.5 GB before the tables followed the shifts).
+@Suite struct LongHorizonTests {
+    @Test func aReplayOverAHorizonToTheYear9999IsValidAndSmall() throws {
+        let instance = try SharedFiles.instanceToTheYear9999("small-01")
+        let engine = BookingEngine(instance)
+        #expect(engine.indexBytes < 1 << 20, "\(engine.indexBytes) bytes")
+        let replay = OnlineReplay.run(instance)
+        #expect(ScheduleValidator(instance).validate(replay.solution).isValid)
+        #expect(!replay.solution.assignments.isEmpty)
+    }
+}

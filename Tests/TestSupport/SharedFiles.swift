@@ -45,3 +45,15 @@ public enum SharedFiles {
         repositoryRoot.appendingPathComponent("Samples/clinics/\(name).json")
     }
 }
+
+extension SharedFiles {
+    /// `name` with its horizon stretched to the end of the year 9999 (valid for both checkers):
+    /// the shifts stay where they were.
+    public static func instanceToTheYear9999(_ name: String) throws -> Instance {
+        var instance = try instance(name)
+        let unix = try RFC3339.parseUnixSeconds("9999-12-30T00:00:00-05:00")
+        guard let end = instance.timeline.minute(unixSeconds: unix) else { throw CocoaError(.coderInvalidValue) }
+        instance.horizon.end = end
+        return instance
+    }
+}

@@ -27,6 +27,7 @@ public enum InstanceChecker {
         checkRequests(index, &issues)
         checkGroupsAndSeries(index, &issues)
         checkVersion2(index, &issues)
+        checkSize(index.instance, &issues)
         if existingBookings && issues.errors.isEmpty { checkExistingBookings(index, &issues) }
         return issues.errors + issues.warnings
     }
@@ -48,6 +49,19 @@ public enum InstanceChecker {
     }
 
     private static func path(_ section: String, _ i: Int, _ id: String) -> String { "\(section)[\(i)] (\(id))" }
+
+    /// Whether the booking engine's per-minute tables fit: they cover the span from the first
+    /// shift or room opening to the last, whatever the horizon's length.
+    private static func checkSize(_ instance: Instance, _ issues: inout Issues) {
+        let bytes = instance.availabilityTableBytes
+        guard bytes > Instance.maximumAvailabilityTableBytes else { return }
+        let span = instance.availabilitySpan
+        let days = span.duration / 1440
+        let gib = bytes == .max ? "more than any machine has" : String(Double(bytes * 10 / (1 << 30)) / 10) + " GiB"
+        issues.error("providers.shifts", nil, "the shifts and room openings span \(days) days (minutes \(span.start) to \(span.end)): "
+                     + "the availability tables would need \(gib), more than the \(Instance.maximumAvailabilityTableBytes >> 30) GiB allowed; "
+                     + "split the instance into shorter horizons or drop shifts far from the others")
+    }
 
     /// Duplicate ids: an element whose id the index resolves to an earlier element.
     private static func checkIDs(_ index: InstanceIndex, _ issues: inout Issues) {

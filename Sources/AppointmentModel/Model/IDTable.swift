@@ -5,7 +5,7 @@
 /// When an id occurs more than once, the first occurrence wins.
 ///
 /// - Complexity: construction O(n); lookup O(1) expected.
-public struct IDTable: Sendable {
+package struct IDTable: Sendable {
     private var keys: [String] = []
     private var values: [Int32] = []
     /// Slots hold an index into `keys`, or -1 when empty.
@@ -13,7 +13,7 @@ public struct IDTable: Sendable {
     private var mask: Int
 
     /// Maps `ids[i]` to `i` (first occurrence wins).
-    public init(_ ids: [String]) {
+    package init(_ ids: [String]) {
         self.init(capacityFor: ids.count)
         for (i, id) in ids.enumerated() { insert(id, Int32(i)) }
     }
@@ -64,13 +64,13 @@ public struct IDTable: Sendable {
     }
 
     /// The number of distinct ids.
-    public var count: Int { keys.count }
+    package var count: Int { keys.count }
 
     /// The index `id` maps to, or nil when it is absent.
     ///
     /// - Complexity: O(1) expected.
     @inline(__always)
-    public subscript(id: String) -> Int? {
+    package subscript(id: String) -> Int? {
         var slot = Self.hash(id) & mask
         while true {
             let k = slots[slot]

@@ -7,61 +7,61 @@ public struct InstanceIndex: Sendable {
     /// The indexed instance; the living-clinic changes update it in place.
     public internal(set) var instance: Instance
     /// Location id → index in `instance.locations`.
-    public let location: IDTable
+    package let location: IDTable
     /// Room id → index in `instance.rooms`.
-    public let room: IDTable
+    package let room: IDTable
     /// Equipment pool id → index in `instance.equipment`.
-    public let pool: IDTable
+    package let pool: IDTable
     /// Provider id → index in `instance.providers`.
-    public let provider: IDTable
+    package let provider: IDTable
     /// Appointment type id → index in `instance.appointmentTypes`.
-    public let type: IDTable
+    package let type: IDTable
     /// Request id → index in `instance.requests`.
-    public internal(set) var request: IDTable
+    package internal(set) var request: IDTable
     /// Per provider: sessions sorted by start.
-    public internal(set) var sessions: [[Session]]
+    package internal(set) var sessions: [[Session]]
     /// Per provider: shifts sorted by start, with their original index.
     var sortedShifts: [[(span: TimeSpan, location: String, index: Int)]]
     /// Per provider: blocks merged into disjoint sorted spans.
-    public internal(set) var mergedBlocks: [[TimeSpan]]
+    package internal(set) var mergedBlocks: [[TimeSpan]]
     /// Per room: opening intervals sorted, with the running maximum of their ends.
     var sortedOpen: [[TimeSpan]]
     var openMaxEnd: [[Int]]
     /// Per provider: skills as a set.
-    public let skills: [Set<String>]
+    package let skills: [Set<String>]
     /// Equipment pool index by (kind, location).
-    public let poolByKindAndLocation: [PoolKey: Int]
+    package let poolByKindAndLocation: [PoolKey: Int]
     /// Group id → member request indices, in file order.
-    public internal(set) var groups: [String: [Int]]
+    package internal(set) var groups: [String: [Int]]
     /// Group ids in order of first appearance.
-    public internal(set) var groupOrder: [String]
+    package internal(set) var groupOrder: [String]
     /// Per request: its appointment type's index, nil when unknown.
-    public internal(set) var requestType: [Int?]
+    package internal(set) var requestType: [Int?]
     /// Per request: a dense number of its patient (same patient, same number).
-    public internal(set) var patient: [Int]
+    package internal(set) var patient: [Int]
     /// Per patient number: the first request of that patient.
-    public internal(set) var firstRequestOfPatient: [Int]
+    package internal(set) var firstRequestOfPatient: [Int]
     /// The number of distinct patients.
-    public var patientCount: Int { firstRequestOfPatient.count }
+    package var patientCount: Int { firstRequestOfPatient.count }
     /// Patient id → patient number.
     var patientTable: IDTable
 
     /// Per request: whether it is the first with its id (later duplicates are ignored).
-    public internal(set) var isFirstRequest: [Bool]
+    package internal(set) var isFirstRequest: [Bool]
     /// Per room: the first room interchangeable with it (same location, same kinds, same open
     /// intervals). Since a change of room alone costs nothing, such rooms differ only in name.
-    public internal(set) var roomClass: [Int]
+    package internal(set) var roomClass: [Int]
     /// Per provider: its holds (format 2), sorted by start.
-    public internal(set) var holdsOfProvider: [[Hold]]
+    package internal(set) var holdsOfProvider: [[Hold]]
 
     /// An equipment kind at a location: the key of ``poolByKindAndLocation``.
-    public struct PoolKey: Hashable, Sendable {
+    package struct PoolKey: Hashable, Sendable {
         /// The equipment kind.
-        public var kind: String
+        package var kind: String
         /// The location id.
-        public var location: String
+        package var location: String
         /// Creates a pool key from its parts.
-        public init(kind: String, location: String) {
+        package init(kind: String, location: String) {
             self.kind = kind
             self.location = location
         }
@@ -149,7 +149,7 @@ public struct InstanceIndex: Sendable {
 
     /// Index of the last element of a sorted array whose key is ≤ `value`, or -1.
     @inline(__always)
-    public static func lastIndex<T>(in items: [T], atMost value: Int, key: (T) -> Int) -> Int {
+    package static func lastIndex<T>(in items: [T], atMost value: Int, key: (T) -> Int) -> Int {
         var lo = 0, hi = items.count
         while lo < hi {
             let mid = (lo + hi) / 2
@@ -161,7 +161,7 @@ public struct InstanceIndex: Sendable {
     /// The shift of provider `p` that contains `visit` (adjacent shifts are not merged).
     ///
     /// - Complexity: O(log s).
-    public func shift(of p: Int, containing visit: TimeSpan) -> (span: TimeSpan, location: String, index: Int)? {
+    package func shift(of p: Int, containing visit: TimeSpan) -> (span: TimeSpan, location: String, index: Int)? {
         let shifts = sortedShifts[p]
         var i = Self.lastIndex(in: shifts, atMost: visit.start) { $0.span.start }
         while i >= 0 {
@@ -176,7 +176,7 @@ public struct InstanceIndex: Sendable {
     /// A merged block of provider `p` overlapping `visit`, if any.
     ///
     /// - Complexity: O(log b).
-    public func block(of p: Int, overlapping visit: TimeSpan) -> TimeSpan? {
+    package func block(of p: Int, overlapping visit: TimeSpan) -> TimeSpan? {
         let blocks = mergedBlocks[p]
         var lo = 0, hi = blocks.count
         while lo < hi {  // first block starting at or after visit.end
@@ -190,7 +190,7 @@ public struct InstanceIndex: Sendable {
     /// Index (in `sessions[p]`) of the session of provider `p` that contains `visit`.
     ///
     /// - Complexity: O(log s).
-    public func session(of p: Int, containing visit: TimeSpan) -> Int? {
+    package func session(of p: Int, containing visit: TimeSpan) -> Int? {
         let list = sessions[p]
         let i = Self.lastIndex(in: list, atMost: visit.start) { $0.span.start }
         return i >= 0 && list[i].span.end >= visit.end ? i : nil
@@ -199,20 +199,20 @@ public struct InstanceIndex: Sendable {
     /// Whether one opening interval of room `r` contains `interval`.
     ///
     /// - Complexity: O(log o).
-    public func roomIsOpen(_ r: Int, for interval: TimeSpan) -> Bool {
+    package func roomIsOpen(_ r: Int, for interval: TimeSpan) -> Bool {
         let i = Self.lastIndex(in: sortedOpen[r], atMost: interval.start) { $0.start }
         return i >= 0 && openMaxEnd[r][i] >= interval.end
     }
 
     /// The holds of the provider with id `id` (empty for an unknown id).
-    public func holds(of id: String) -> [Hold] { provider[id].map { holdsOfProvider[$0] } ?? [] }
+    package func holds(of id: String) -> [Hold] { provider[id].map { holdsOfProvider[$0] } ?? [] }
 
     /// The first hold of provider `p` that overlaps `visit` and does not admit `priority` at
     /// `decisionTime` (rule 12), if any.
     ///
     /// - Complexity: O(h) for h holds of the provider (a handful).
     @inline(__always)
-    public func blockingHold(of p: Int, for priority: Priority, decidedAt decisionTime: Int, overlapping visit: TimeSpan) -> Hold? {
+    package func blockingHold(of p: Int, for priority: Priority, decidedAt decisionTime: Int, overlapping visit: TimeSpan) -> Hold? {
         for hold in holdsOfProvider[p] {
             if hold.span.start >= visit.end { break }
             if hold.span.end > visit.start, !hold.admits(priority, decidedAt: decisionTime) { return hold }
@@ -222,7 +222,7 @@ public struct InstanceIndex: Sendable {
 
     /// Whether provider `p` holds every skill of `role`.
     @inline(__always)
-    public func provider(_ p: Int, qualifiesFor role: Role) -> Bool {
+    package func provider(_ p: Int, qualifiesFor role: Role) -> Bool {
         role.skills.allSatisfy { skills[p].contains($0) }
     }
 
