@@ -36,6 +36,7 @@ struct Optimize: ParsableCommand {
     }
 
     func run() throws {
+        let commandStarted = ContinuousClock.now
         try checkOutput(out, inputs: [instance] + [start].compactMap { $0 })
         if let logLevel {
             LoggingSystem.bootstrap { label in
@@ -53,7 +54,11 @@ struct Optimize: ParsableCommand {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw Outcome.unreadable
         }
-        var parameters = OptimizerParameters(timeLimit: .milliseconds(Int64(max(timeLimit, 0.1) * 1000)), seed: seed)
+        // Reading counts against the limit, and writing the solution and pricing it for the report
+        // take about twice as long again: the run gets what is left (at least a tenth of the limit).
+        let reading = ContinuousClock.now - commandStarted
+        let limit = Duration.milliseconds(Int64(max(timeLimit, 0.1) * 1000))
+        var parameters = OptimizerParameters(timeLimit: max(limit - reading * 3, limit / 10), seed: seed)
         parameters.nodeLimit = nodeLimit
         parameters.maxNeighbourhoods = maxNeighbourhoods
         parameters.wholeModelExport = exportModel

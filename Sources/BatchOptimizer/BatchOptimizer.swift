@@ -177,7 +177,12 @@ public struct BatchOptimizer: Sendable {
             guard report.isValid else { throw .invalidStart(report.violations) }
             startSolution = start
         } else {
-            let candidates = [Solution.baseline(of: instance), PriorityGreedy.run(instance), OnlineReplay.run(instance).solution]
+            // The two heuristics share the first 30 % of the limit: on a large instance they stop
+            // where the time ends, and the search starts from the best of what they reached.
+            let share = parameters.timeLimit * 0.15
+            let greedy = PriorityGreedy.run(instance, until: begin + share)
+            let replay = OnlineReplay.run(instance, until: max(clock.now, begin + share) + share).solution
+            let candidates = [Solution.baseline(of: instance), greedy, replay]
             startSolution = candidates.min { CostEvaluator.cost(of: $0, index: index).total < CostEvaluator.cost(of: $1, index: index).total }!
         }
         var engine = BookingEngine(index: index)
@@ -207,6 +212,7 @@ public struct BatchOptimizer: Sendable {
         }
         var search = Search(engine: engine, bestCost: bestCost, index: index, validator: validator, begin: begin,
                             cancellation: cancellation, progress: progress.map { ProgressRelay(begin: begin, $0) })
+        search.validationTime = clock.now - validationStarted
         search.progress?.report(OptimizerEvent(elapsed: clock.now - begin, cost: bestCost, neighbourhoods: 0, improvements: 0, bound: nil))
 
         // Small instances: one model over every feasible placement of every movable request,
@@ -222,7 +228,10 @@ public struct BatchOptimizer: Sendable {
         }
 
         let engineFinal = search.engine
-        var final = engineFinal.solution(reasons: Self.reasons(engineFinal))
+        // Explaining what stays unscheduled is an offer search per request: it stops at the
+        // limit, less what the final validation needs.
+        let explainUntil = begin + parameters.timeLimit - finish / 2
+        var final = engineFinal.solution(reasons: Self.reasons(engineFinal, until: explainUntil))
         var finalCost = validator.validate(final)
         if !finalCost.isValid || finalCost.cost.total > startCost.total + 1e-9 {  // never worse, never invalid
             final = startSolution
@@ -254,6 +263,9 @@ public struct BatchOptimizer: Sendable {
         var bound: Double?
         /// Whether a whole set of neighbourhoods brought nothing (the search ended early).
         var exhausted = false
+        /// What validating the start took: keeping a schedule costs about as much, so steps that
+        /// end in one stop that much before the deadline.
+        var validationTime: Duration = .zero
 
         /// Places the solved model's choice for the free requests; keeps the schedule only when it
         /// is valid and cheaper by the spec's cost. Returns whether it was kept.
@@ -289,10 +301,18 @@ public struct BatchOptimizer: Sendable {
         }
     }
 
-    static func reasons(_ engine: BookingEngine) -> [String: String] {
+    static func reasons(_ engine: BookingEngine, until deadline: ContinuousClock.Instant? = nil) -> [String: String] {
         var out: [String: String] = [:]
         var e = engine
+        var steps = 0
         for request in engine.index.instance.requests where !engine.isBooked(request.id) {
+            steps += 1
+            if let deadline, steps % 64 == 0, ContinuousClock.now >= deadline {
+                for r in engine.index.instance.requests where !engine.isBooked(r.id) && out[r.id] == nil {
+                    out[r.id] = "not placed (no time was left to say why)"
+                }
+                return out
+            }
             let why = e.offers(for: request.id, limit: 1).explanation?.main?.rawValue
             out[request.id] = why.map { "not placed: \($0)" } ?? "not placed: leaving it out costs less than any placement found"
         }

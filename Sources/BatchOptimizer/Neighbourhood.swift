@@ -214,15 +214,21 @@ extension Neighbourhood {
     /// Series members are left out of the test: alone they wait for their predecessor.
     ///
     /// - Complexity: one offer search per waiting request, on an empty schedule.
-    static func unplaceable(_ engine: BookingEngine) -> Set<Int> {
+    ///
+    /// - Parameter deadline: the search stops looking then (checked every 64 requests): the
+    ///   requests not looked at count as placeable, which only makes neighbourhoods larger.
+    static func unplaceable(_ engine: BookingEngine, until deadline: ContinuousClock.Instant? = nil) -> Set<Int> {
         let index = engine.index
         var instance = index.instance
         for i in instance.requests.indices { instance.requests[i].current = nil }
         var empty = BookingEngine(instance)
         var out = Set<Int>()
         var groupsTried = Set<String>()  // a group's offer search covers all its members: once per group
+        var steps = 0
         for (r, request) in instance.requests.enumerated()
         where index.isFirstRequest[r] && request.after == nil && !engine.isBooked(request.id) {
+            steps += 1
+            if let deadline, steps % 64 == 0, ContinuousClock.now >= deadline { break }
             if let g = request.group?.id, !groupsTried.insert(g).inserted { continue }
             guard empty.offers(for: request.id, limit: 1).offers.isEmpty else { continue }
             out.insert(r)

@@ -19,8 +19,10 @@ extension BatchOptimizer {
             .filter { index.isFirstRequest[$0] && !trial.isBooked(instance.requests[$0].id) }
             .sorted { (-penalty($0), $0) < (-penalty($1), $1) }
         var booked = 0
+        // Keeping the result validates the whole schedule: stop in time for it.
+        let stopAt = deadline - search.validationTime * 2
         for r in waiting where !trial.isBooked(instance.requests[r].id) {
-            guard ContinuousClock.now < deadline else { break }
+            guard ContinuousClock.now < stopAt else { break }
             guard let offer = trial.offers(for: instance.requests[r].id, limit: 1).offers.first else { continue }
             let leftOut = offer.placements.reduce(0.0) { $0 + (index.request[$1.request].map(penalty) ?? 0) }
             guard offer.cost.total < leftOut else { continue }
@@ -63,7 +65,8 @@ extension BatchOptimizer {
         var epoch = 0
         var improvementsAtEpoch = search.improvements
         var lists = kinds.map { Neighbourhood.all($0, index: index, seed: parameters.seed, epoch: epoch) }
-        let unplaceable = Neighbourhood.unplaceable(search.engine)
+        // At most a quarter of the time left goes to finding the requests no empty clinic could place.
+        let unplaceable = Neighbourhood.unplaceable(search.engine, until: .now + (deadline - .now) / 4)
         var cursor = [Int](repeating: 0, count: kinds.count)
         var stale = [Int](repeating: 0, count: kinds.count)
         var candidates = parameters.candidatesPerRequest

@@ -35,8 +35,12 @@ public struct OnlineReplay {
 
     /// Replays every request of `instance` with `policy`.
     ///
+    /// - Parameter deadline: when given, the replay stops deciding then (checked every 64
+    ///   decisions, for a start of the batch optimiser under its time limit); the requests it did
+    ///   not reach stay unscheduled, with that reason.
     /// - Complexity: one offer search and one booking per decision.
-    public static func run(_ instance: Instance, policy: some RankingPolicy = BestFit()) -> Report {
+    public static func run(_ instance: Instance, policy: some RankingPolicy = BestFit(),
+                           until deadline: ContinuousClock.Instant? = nil) -> Report {
         var engine = BookingEngine(instance)
         let index = engine.index
         let requests = instance.requests
@@ -50,8 +54,16 @@ public struct OnlineReplay {
         var bookedCount = 0, refused = 0
         let clock = ContinuousClock()
 
+        var stopped = false
         func decide(_ r: Int) {
             let members = engine.groupMembers(r)
+            if !stopped, let deadline, latencies.count % 64 == 63, ContinuousClock.now >= deadline { stopped = true }
+            if stopped {
+                for m in members where engine.booked[m] == nil { reasons[requests[m].id] = "replay: stopped at its time limit" }
+                for m in members { answered[m] = true }
+                for m in members { for s in waiting.removeValue(forKey: m) ?? [] { arrive(s) } }
+                return
+            }
             // Format 2: each new booking is decided at its request's arrival; a group, answered when
             // its last member arrives, is judged against holds at its first member's arrival.
             let arrivals = members.map { requests[$0].arrival }

@@ -5,8 +5,11 @@ import AppointmentModel
 /// requests at once, so urgent visits are never crowded out by earlier routine ones. A start
 /// for the batch optimiser.
 public enum PriorityGreedy {
+    /// - Parameter deadline: when given, the greedy stops deciding then (checked every 64
+    ///   requests); the requests it did not reach stay unscheduled, with that reason.
     /// - Complexity: one offer search and one booking per request (a group counts once).
-    public static func run(_ instance: Instance, policy: some RankingPolicy = BestFit()) -> Solution {
+    public static func run(_ instance: Instance, policy: some RankingPolicy = BestFit(),
+                           until deadline: ContinuousClock.Instant? = nil) -> Solution {
         var engine = BookingEngine(instance)
         let requests = instance.requests
         let rank: (Priority) -> Int = { p in p == .urgent ? 0 : p == .soon ? 1 : 2 }
@@ -15,9 +18,21 @@ public enum PriorityGreedy {
                 < (rank(requests[$1].priority), requests[$1].latest, requests[$1].arrival, $1)
         }
         var reasons: [String: String] = [:]
+        var steps = 0
+        func timeIsUp() -> Bool {
+            steps += 1
+            guard let deadline, steps % 64 == 0 else { return false }
+            return ContinuousClock.now >= deadline
+        }
         // Predecessors before successors: a pass per series depth (chains are short).
-        for _ in 0..<4 {
+        passes: for _ in 0..<4 {
             for r in order where !engine.isBooked(requests[r].id) {
+                if timeIsUp() {
+                    for q in order where !engine.isBooked(requests[q].id) && reasons[requests[q].id] == nil {
+                        reasons[requests[q].id] = "greedy: stopped at its time limit"
+                    }
+                    break passes
+                }
                 let result = engine.offers(for: requests[r].id, limit: 1, policy: policy)
                 if let best = result.offers.first, (try? engine.book(best)) != nil {
                     for p in best.placements { reasons[p.request] = nil }
