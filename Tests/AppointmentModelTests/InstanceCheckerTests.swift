@@ -56,7 +56,7 @@ import TestSupport
 
     @Test func nonPositiveDuration() throws {
         let e = try errors { $0.appointmentTypes[1].durationMinutes = 0 }
-        #expect(e.contains { $0.hasPrefix("appointmentTypes[1] (follow-up).durationMinutes: must be positive") })
+        #expect(e.contains("appointmentTypes[1] (follow-up).durationMinutes: must be positive, found 0"))
     }
 
     @Test func unknownTimeZone() throws {
@@ -66,8 +66,9 @@ import TestSupport
 
     @Test func existingBookingsThatBreakAHardRule() throws {
         // RQ-03 booked on top of RQ-01's pinned visit with the same provider and room.
+        let pinned = try #require(try Self.clinic().requests[0].current)
         let e = try errors {
-            $0.requests[2].current = ExistingBooking(providers: ["DR-ADAMS"], room: "RIV-EX1", start: $0.requests[0].current!.start,
+            $0.requests[2].current = ExistingBooking(providers: ["DR-ADAMS"], room: "RIV-EX1", start: pinned.start,
                                                      status: .tentative)
         }
         #expect(e.contains { $0.hasPrefix("requests[2] (RQ-03).current: existing bookings are not feasible: rule 6 [provider-overlap] RQ-03,RQ-01") })

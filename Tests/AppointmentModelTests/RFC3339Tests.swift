@@ -47,10 +47,10 @@ import TestSupport
         }
     }
 
-    @Test func zoneOffsetsFollowDaylightSaving() {
+    @Test func zoneOffsetsFollowDaylightSaving() throws {
         let zones = ZoneOffsets(locations: [Location(id: "NY", timeZone: "America/New_York")])
-        let beforeChange = try! RFC3339.parseUnixSeconds("2027-03-13T12:00:00Z")
-        let afterChange = try! RFC3339.parseUnixSeconds("2027-03-15T12:00:00Z")
+        let beforeChange = try RFC3339.parseUnixSeconds("2027-03-13T12:00:00Z")
+        let afterChange = try RFC3339.parseUnixSeconds("2027-03-15T12:00:00Z")
         #expect(zones.offsetSeconds(location: "NY", unixSeconds: beforeChange) == -5 * 3600)
         #expect(zones.offsetSeconds(location: "NY", unixSeconds: afterChange) == -4 * 3600)
         #expect(zones.offsetSeconds(location: "nowhere", unixSeconds: afterChange) == 0)

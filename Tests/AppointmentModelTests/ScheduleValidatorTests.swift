@@ -65,7 +65,7 @@ import TestSupport
     @Test func packingASessionRemovesIdleTimeAndPaysTheMove() throws {
         let instance = try InstanceCheckerTests.clinic()
         var solution = Solution.baseline(of: instance)
-        let i = solution.assignments.firstIndex { $0.request == "RQ-02" }!
+        let i = try #require(solution.assignments.firstIndex { $0.request == "RQ-02" })
         solution.assignments[i].start = 8 * 60 + 40
         solution.assignments[i].room = "RIV-EX2"
         let report = ScheduleValidator(instance).validate(solution)
@@ -83,7 +83,7 @@ import TestSupport
     @Test func aMissedPreferenceIsCharged() throws {
         let instance = try InstanceCheckerTests.clinic()
         var solution = Solution.baseline(of: instance)
-        let i = solution.assignments.firstIndex { $0.request == "RQ-02" }!
+        let i = try #require(solution.assignments.firstIndex { $0.request == "RQ-02" })
         solution.assignments[i].providers = ["DR-BELL"]
         solution.assignments[i].start = 9 * 60
         solution.assignments[i].room = "RIV-EX2"

@@ -9,7 +9,7 @@ import TestSupport
     struct Case: Sendable, CustomStringConvertible {
         var name: String
         var expected: String
-        var change: @Sendable (inout Instance) -> Void
+        var change: @Sendable (inout Instance) throws -> Void
         var description: String { name }
     }
 
@@ -20,18 +20,18 @@ import TestSupport
         Case(name: "a reversed hold", expected: "end is not after start") { $0.holds[0].span = TimeSpan(start: $0.holds[0].span.end, end: $0.holds[0].span.start) },
         Case(name: "two holds with one id", expected: "not unique among holds") { $0.holds.append($0.holds[0]) },
         Case(name: "an authorization that ends before it begins", expected: "validUntil is not after validFrom") { i in
-            let r = i.requests.firstIndex { $0.authorization != nil }!
+            let r = try #require(i.requests.firstIndex { $0.authorization != nil })
             i.requests[r].authorization?.validFrom = i.horizon.start + 600
             i.requests[r].authorization?.validUntil = i.horizon.start + 60
         },
         Case(name: "a reminder at zero minutes", expected: "reminderMinutesBefore[0]") { $0.appointmentTypes[0].reminderMinutesBefore = [0] },
         Case(name: "an existing booking whose authorization is pending", expected: "not-authorized") { i in
-            let r = i.requests.firstIndex { $0.current != nil }!
+            let r = try #require(i.requests.firstIndex { $0.current != nil })
             i.requests[r].authorization = Authorization(status: .pending)
         },
         Case(name: "an existing booking in a hold not yet released", expected: "held") { i in
-            let r = i.requests.firstIndex { $0.current != nil && $0.priority == .routine }!
-            let c = i.requests[r].current!
+            let r = try #require(i.requests.firstIndex { $0.current != nil && $0.priority == .routine })
+            let c = try #require(i.requests[r].current)
             i.holds.append(Hold(id: "TEST-HOLD", provider: c.providers[0], span: TimeSpan(start: c.start, end: c.start + 5),
                                 priorities: [.urgent], releaseMinutesBefore: 0))
             i.asOf = i.horizon.start - 24 * 60
@@ -41,7 +41,7 @@ import TestSupport
     @Test(arguments: cases)
     func aFormatTwoProblemIsAnErrorForBothCheckers(_ c: Case) throws {
         var instance = try SharedFiles.instance("v2-small-01")
-        c.change(&instance)
+        try c.change(&instance)
         let errors = InstanceChecker.errors(in: instance).map(\.description)
         #expect(errors.contains { $0.contains(c.expected) }, "\(c.name): \(errors)")
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("v2-check-\(UUID().uuidString).json")

@@ -75,7 +75,7 @@ import TestSupport
         #expect(freeWaiting.count >= limit / 2 - 1 && freeWaiting.count <= limit / 2, "seed \(seed): \(freeWaiting.count) waiting")
         #expect(free.contains { engine.isBooked(ids[$0]) }, "bookings are freed too")
         let penalty = { (r: Int) in instance.objective.unscheduledPenalty[instance.requests[r].priority] }
-        let dearest = waiting.map(penalty).max()!
+        let dearest = try #require(waiting.map(penalty).max())
         #expect(freeWaiting.contains { penalty($0) == dearest })
     }
 

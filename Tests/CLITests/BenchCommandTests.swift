@@ -14,7 +14,9 @@ import TestSupport
         let run = try CommandRunner.run(["bench", "--instances", SharedFiles.shared.appendingPathComponent("instances").path,
                                          "--only", "tiny", "--time-limit-scale", "0.03", "--out", out.path])
         #expect(run.status == 0, "\(run.stderr.suffix(500))")
-        #expect(run.stderr.contains("3/12") || run.stderr.contains("12/12"), "a progress bar on stderr")
+        // A progress bar on stderr: one step per instance and strategy, then a full bar that says done.
+        #expect(run.stderr.contains("] 3/12 "), "a progress bar on stderr: \(run.stderr.suffix(500))")
+        #expect(run.stderr.contains("\r[\(String(repeating: "#", count: 30))] 12/12 done"), "a progress bar on stderr: \(run.stderr.suffix(500))")
 
         let csv = try String(contentsOf: out.appendingPathComponent("results.csv"), encoding: .utf8)
         let lines = csv.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
@@ -25,8 +27,8 @@ import TestSupport
         }
         let rows = lines.dropFirst()
         #expect(rows.count == 12, "3 tiny instances × 4 strategies")
-        let valid = header.firstIndex(of: "valid")!, referee = header.firstIndex(of: "referee_valid")!
-        let cost = header.firstIndex(of: "cost")!, best = header.firstIndex(of: "reference_best")!
+        let valid = try #require(header.firstIndex(of: "valid")), referee = try #require(header.firstIndex(of: "referee_valid"))
+        let cost = try #require(header.firstIndex(of: "cost")), best = try #require(header.firstIndex(of: "reference_best"))
         for row in rows {
             #expect(row.count == header.count)
             #expect(row[valid] == "true" && row[referee] == "true", "\(row)")

@@ -16,9 +16,11 @@ import TestSupport
         let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         for key in ["applied", "refused", "displaced", "repaired", "waiting", "cost"] { #expect(object[key] is NSNumber, "\(key)") }
         let lines = try String(contentsOf: SharedFiles.eventsURL("v2-tiny-01"), encoding: .utf8).split(separator: "\n").count
-        #expect((object["applied"] as! NSNumber).intValue + (object["refused"] as! NSNumber).intValue == lines)
+        let applied = try #require(object["applied"] as? NSNumber).intValue
+        let refused = try #require(object["refused"] as? NSNumber).intValue
+        #expect(applied + refused == lines)
         let refusals = try #require(object["refusals"] as? [[String: Any]])
-        #expect(refusals.count == (object["refused"] as! NSNumber).intValue)
+        #expect(refusals.count == refused)
         #expect(refusals.allSatisfy { ($0["line"] as? NSNumber).map { $0.intValue >= 1 && $0.intValue <= lines } == true })
         let check = try Referee.checkInstance(end)
         #expect(check.valid, "\(check.errors.prefix(3))")
@@ -27,8 +29,10 @@ import TestSupport
         let baseline = dir.appendingPathComponent("baseline.json")
         try Data(ExchangeFormat.write(Solution.baseline(of: instance), for: instance).utf8).write(to: baseline)
         let referee = try Referee.judge(instance: end, solution: baseline)
-        #expect(abs(referee.cost - (object["cost"] as! NSNumber).doubleValue) <= 1e-6 * max(1, referee.cost))
-        #expect((object["waiting"] as! NSNumber).intValue == instance.requests.filter { $0.current == nil }.count)
+        let cost = try #require(object["cost"] as? NSNumber).doubleValue
+        #expect(abs(referee.cost - cost) <= 1e-6 * max(1, referee.cost))
+        let waiting = try #require(object["waiting"] as? NSNumber).intValue
+        #expect(waiting == instance.requests.filter { $0.current == nil }.count)
         // Every journal line reads back as an event.
         let text = try String(contentsOf: journal, encoding: .utf8)
         for line in text.split(separator: "\n") {

@@ -18,10 +18,12 @@ import TestSupport
         #expect(Set((object["breakdown"] as? [String: Any] ?? [:]).keys) == ["unscheduled", "idle", "lead", "preference", "moves"])
         let latency = try #require(object["latencyMicros"] as? [String: NSNumber])
         #expect(Set(latency.keys) == ["median", "p99", "max"])
-        #expect(latency["median"]!.doubleValue <= latency["p99"]!.doubleValue)
+        let median = try #require(latency["median"]), p99 = try #require(latency["p99"])
+        #expect(median.doubleValue <= p99.doubleValue)
         let referee = try Referee.judge(instance: SharedFiles.instanceURL("small-01"), solution: out)
         #expect(referee.valid)
-        #expect(abs(referee.cost - (object["cost"] as! NSNumber).doubleValue) <= 1e-6 * referee.cost)
+        let cost = try #require(object["cost"] as? NSNumber).doubleValue
+        #expect(abs(referee.cost - cost) <= 1e-6 * referee.cost)
     }
 
     @Test func theFrontDeskSampleRuns() throws {

@@ -195,7 +195,7 @@ import TestSupport
         let newVisits = view.visits.filter { $0.status == nil }
         #expect(plan.filter { $0.template == "confirmation" }.count == newVisits.count)
         for m in plan where m.template.hasPrefix("reminder.") {
-            let minutes = Int(m.template.dropFirst("reminder.".count))!
+            let minutes = try #require(Int(m.template.dropFirst("reminder.".count)))
             #expect(m.due == m.visitStart - minutes)
         }
         #expect(plan.contains { $0.template.hasPrefix("reminder.") } && plan.contains { $0.template == "prep" })

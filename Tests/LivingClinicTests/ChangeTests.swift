@@ -54,7 +54,7 @@ import TestSupport
     @Test func noNewBookingStartsBeforeTheClock() throws {
         var s = try state()
         let early = Placement(request: "C", providers: ["DR2"], room: "EX2", start: 480)
-        #expect(s.apply(ClinicEvent(at: 500, .place(early))).refusal != nil)
+        #expect(s.apply(ClinicEvent(at: 500, .place(early))).refusal == "request C: start minute 480 is before the decision time (minute 500)")
         let booked = s.apply(ClinicEvent(at: 500, .book(request: "C")))
         #expect(try #require(booked.booked.first).start >= 500)
     }
@@ -107,7 +107,8 @@ import TestSupport
         var s = try state()
         let outcome = s.apply(ClinicEvent(at: 10, .authorize(request: "A", Authorization(status: .pending), repair: true)))
         #expect(outcome.displaced.map(\.request) == ["A"] && outcome.waiting == ["A"])
-        #expect(s.apply(ClinicEvent(at: 11, .book(request: "A"))).refusal != nil)
+        #expect(s.apply(ClinicEvent(at: 11, .book(request: "A"))).refusal
+                == "no offer for request A: the request's authorization is not approved, or does not cover the time")
         #expect(s.apply(ClinicEvent(at: 12, .authorize(request: "A", Authorization(status: .approved), repair: true))).isApplied)
         #expect(s.apply(ClinicEvent(at: 13, .book(request: "A"))).isApplied)
     }
@@ -131,12 +132,13 @@ import TestSupport
     @Test func unblockAndReleaseNeedAMatch() throws {
         var s = try state()
         let span = TimeSpan(start: 700, end: 720)
-        #expect(s.apply(ClinicEvent(at: 1, .unblock(provider: "DR1", span: span))).refusal != nil)
+        #expect(s.apply(ClinicEvent(at: 1, .unblock(provider: "DR1", span: span))).refusal == "provider DR1 has no block with exactly these bounds")
         #expect(s.apply(ClinicEvent(at: 2, .block(provider: "DR1", span: span, reason: "admin", repair: true))).isApplied)
-        #expect(s.apply(ClinicEvent(at: 3, .unblock(provider: "DR1", span: TimeSpan(start: 700, end: 715)))).refusal != nil)
+        #expect(s.apply(ClinicEvent(at: 3, .unblock(provider: "DR1", span: TimeSpan(start: 700, end: 715)))).refusal
+                == "provider DR1 has no block with exactly these bounds")
         #expect(s.apply(ClinicEvent(at: 4, .unblock(provider: "DR1", span: span))).isApplied)
         #expect(s.instance.providers[0].blocks.isEmpty)
-        #expect(s.apply(ClinicEvent(at: 5, .releaseHold(id: "NONE"))).refusal != nil)
+        #expect(s.apply(ClinicEvent(at: 5, .releaseHold(id: "NONE"))).refusal == "no hold NONE")
     }
 
     @Test func fillBooksTheWaitingListUrgentFirstAndMatchesItsProposal() throws {
@@ -153,7 +155,7 @@ import TestSupport
     @Test func placeBooksExactlyOrIsRefused() throws {
         var s = try state()
         let taken = Placement(request: "C", providers: ["DR1"], room: "EX1", start: 540)
-        #expect(s.apply(ClinicEvent(at: 1, .place(taken))).refusal != nil)
+        #expect(s.apply(ClinicEvent(at: 1, .place(taken))).refusal == "provider DR1 is taken during [540, 570)")  // B's visit
         let free = Placement(request: "C", providers: ["DR2"], room: "EX2", start: 480)
         #expect(s.apply(ClinicEvent(at: 1, .place(free))).booked == [free])
         let moved = Placement(request: "C", providers: ["DR2"], room: "EX1", start: 510)
@@ -167,10 +169,10 @@ import TestSupport
         let g2 = Placement(request: "G2", providers: ["DR1"], room: "EX1", start: 480)
         #expect(s.apply(ClinicEvent(at: 1, .place(g1))).isApplied)
         #expect(s.booking(of: "G1") == nil)  // staged until the whole group has a place
-        #expect(s.apply(ClinicEvent(at: 1, .place(g2))).refusal != nil)  // A holds DR1 at 08:00
+        #expect(s.apply(ClinicEvent(at: 1, .place(g2))).refusal == "provider DR1 is taken during [480, 510)")  // A holds DR1 at 08:00
         let g2b = Placement(request: "G2", providers: ["DR1"], room: "EX1", start: 600)
         #expect(s.apply(ClinicEvent(at: 2, .place(Placement(request: "G1", providers: ["DR2"], room: "EX2", start: 480)))).isApplied)
-        #expect(s.apply(ClinicEvent(at: 2, .place(g2b))).refusal != nil)  // not the same start
+        #expect(s.apply(ClinicEvent(at: 2, .place(g2b))).refusal == "request G1: group FAMILY must start together")  // not the same start
         let g1c = Placement(request: "G1", providers: ["DR2"], room: "EX2", start: 720 - 30 - 60)
         let g2c = Placement(request: "G2", providers: ["DR1"], room: "EX1", start: 720 - 30 - 60)
         #expect(s.apply(ClinicEvent(at: 3, .place(g1c))).isApplied)

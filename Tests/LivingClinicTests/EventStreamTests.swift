@@ -26,9 +26,10 @@ import TestSupport
             }
         }
         #expect(applied > events.count / 2, "\(name): \(applied) of \(events.count) lines applied")
-        desk.advanceClock(to: events.last!.at)
+        let last = try #require(events.last)
+        desk.advanceClock(to: last.at)
         let end = desk.snapshot().instance
-        #expect(end.asOf == events.last!.at)
+        #expect(end.asOf == last.at)
         let url = try Living.write(end, "end-\(name)")
         defer { try? FileManager.default.removeItem(at: url) }
         let check = try Referee.checkInstance(url)

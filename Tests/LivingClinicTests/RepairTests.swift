@@ -12,10 +12,11 @@ import TestSupport
         var instance = Fixture.clinic()
         instance.providers[1].shifts = [Shift(location: "L", span: TimeSpan(start: 480, end: 600))]
         instance.requests.removeAll { ["A", "S1", "S2", "G1", "G2", "D"].contains($0.id) }
-        let b = instance.requests.firstIndex { $0.id == "B" }!
+        let b = try #require(instance.requests.firstIndex { $0.id == "B" })
         instance.requests[b].earliest = 480
         instance.requests[b].latest = 570
-        instance.requests[instance.requests.firstIndex { $0.id == "C" }!].current = Fixture.booking("DR2", "EX2", 495)
+        let c = try #require(instance.requests.firstIndex { $0.id == "C" })
+        instance.requests[c].current = Fixture.booking("DR2", "EX2", 495)
         instance.requests.append(Fixture.request("E", current: Fixture.booking("DR2", "EX2", 550)))
         let sick = ClinicEvent(at: 10, .block(provider: "DR1", span: TimeSpan(start: 480, end: 720), reason: "sick", repair: true))
         var greedyOnly = try ClinicState(instance)

@@ -43,7 +43,7 @@ import TestSupport
         // The same provider at the same time for another request (its own patient and room).
         var clash = offer
         clash.placements[0].request = "RQ-14"
-        let roomFree = ["RIV-EX1", "RIV-EX2", "RIV-PROC"].first { $0 != offer.placements[0].room }!
+        let roomFree = try #require(["RIV-EX1", "RIV-EX2", "RIV-PROC"].first { $0 != offer.placements[0].room })
         clash.placements[0].room = roomFree
         #expect {
             try engine.book(clash)
@@ -84,7 +84,8 @@ import TestSupport
         half.placements.removeLast()
         #expect(throws: BookingError.groupMustBeBookedWhole(group: "FAMILY-1")) { try engine.book(half) }
         try engine.book(offer)
-        let first = offer.placements.first { $0.request == "RQ-09" }!, second = offer.placements.first { $0.request == "RQ-10" }!
+        let first = try #require(offer.placements.first { $0.request == "RQ-09" })
+        let second = try #require(offer.placements.first { $0.request == "RQ-10" })
         #expect(second.start >= first.start + 20 && second.start <= first.start + 20 + 15)
         #expect(ScheduleValidator(instance).validate(engine.solution()).isValid)
         try engine.cancel("RQ-10")
@@ -99,7 +100,8 @@ import TestSupport
         #expect(refused.explanation?.main == .predecessorNotBooked)
         try engine.book(try #require(engine.offers(for: "RQ-11", limit: 1).offers.first))
         let offer = try #require(engine.offers(for: "RQ-12", limit: 1).offers.first)
-        let gap = offer.placements[0].start - engine.booking(of: "RQ-11")!.start
+        let predecessor = try #require(engine.booking(of: "RQ-11"))
+        let gap = offer.placements[0].start - predecessor.start
         #expect(gap >= 1440 && gap <= 2880)
         try engine.book(offer)
         #expect(throws: BookingError.successorBooked(request: "RQ-11", successor: "RQ-12")) { try engine.cancel("RQ-11") }

@@ -32,7 +32,8 @@ import TestSupport
         }
         // Not asserted here: best-fit is not cheaper than earliest-first on every instance (see
         // Docs/real-time-booking.md for the two exceptions and why); it is printed for the record.
-        print("replay \(name): best-fit \(costs["best-fit"]!) earliest \(costs["earliest"]!)")
+        let bestFit = try #require(costs["best-fit"]), earliest = try #require(costs["earliest"])
+        print("replay \(name): best-fit \(bestFit) earliest \(earliest)")
     }
 }
 

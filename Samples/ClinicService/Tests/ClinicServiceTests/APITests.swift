@@ -78,7 +78,7 @@ import Testing
             let badStart = try await client.call(.put, "/clinics/small/requests/\(booked)/placement",
                                                  #"{"providers": ["PRV-001"], "room": null, "start": "tomorrow"}"#)
             #expect(badStart.status == 400)
-            #expect(badStart["error"]?["field"]?.stringValue?.hasSuffix(".start") == true)
+            #expect(badStart["error"]?["field"]?.stringValue == "event(place \(booked)).start")
             let notJSON = try await client.call(.post, "/clinics/small/providers/PRV-001/blocks", "start=9")
             #expect(notJSON.status == 400)
             #expect(notJSON.errorCode == "invalid-json")
@@ -130,7 +130,8 @@ import Testing
             guard case .object(let byPath) = paths else { Issue.record("no paths"); return }
             let instance = try #require(registry.clinic("small")?.desk.state.instance)
             let booked = try #require(instance.requests.first { $0.current != nil })
-            let substitutions = ["{clinic}": "small", "{request}": booked.id, "{provider}": booked.current!.providers[0],
+            let bookedProvider = try #require(booked.current?.providers.first)
+            let substitutions = ["{clinic}": "small", "{request}": booked.id, "{provider}": bookedProvider,
                                  "{room}": instance.rooms[0].id, "{hold}": instance.holds.first?.id ?? "H"]
             let bodies = ["/clinics/{clinic}/optimizations": #"{"timeLimitSeconds": 1}"#,
                           "/clinics/{clinic}": try String(contentsOf: Paths.instance("v2-tiny-01"), encoding: .utf8)]

@@ -85,9 +85,9 @@ import Testing
             let rivals = state.waitingList.filter { $0.type == first.type }.map(\.id)
             #expect(rivals.count >= 3)
             var body = JSONObject()
-            body.append("providers", placement["providers"]!)
-            body.append("room", placement["room"]!)
-            body.append("start", placement["start"]!)
+            body.append("providers", try #require(placement["providers"]))
+            body.append("room", try #require(placement["room"]))
+            body.append("start", try #require(placement["start"]))
             let text = JSONWriter.write(.object(body))
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                 for id in rivals {
