@@ -8,7 +8,7 @@ import MIPModel
 /// **Threading rule.** GLPK keeps its state per OS thread and a problem belongs to the thread
 /// that made it. Every solve here creates, solves and deletes its GLPK problem inside one C call
 /// on one thread, so no GLPK object ever outlives a call or crosses an `await`. ``solve(_:parameters:progress:)``
-/// runs that call on a thread of its own; ``solveSynchronously(_:parameters:progress:cancellation:)``
+/// runs that call on a thread of its own; `solveSynchronously(_:parameters:progress:cancellation:)`
 /// on the caller's.
 ///
 /// **Misuse never ends the process.** Arguments are validated in Swift first; should GLPK still
@@ -47,7 +47,7 @@ public struct GLPKSolver: MIPSolver {
     /// stops the solve at its next check and returns the best solution found so far (latency:
     /// `Docs/glpk-binding.md`).
     ///
-    /// - Complexity: that of ``solveSynchronously(_:parameters:progress:cancellation:)``.
+    /// - Complexity: that of `solveSynchronously(_:parameters:progress:cancellation:)`.
     public func solve(_ model: MIPModel, parameters: SolveParameters = SolveParameters(),
                       progress: (@Sendable (SolveProgress) -> Void)? = nil) async throws(MIPError) -> SolveResult {
         let cancellation = Cancellation()
@@ -237,10 +237,10 @@ extension GLPKSolver: SynchronousMIPSolver {
     /// A ``Cancellation``.
     public func makeCancellation() -> any SolveCancellation { Cancellation() }
 
-    /// ``solveSynchronously(_:parameters:progress:cancellation:)`` with a token of the
+    /// `solveSynchronously(_:parameters:progress:cancellation:)` with a token of the
     /// solver-neutral kind, which must come from ``makeCancellation()``.
     ///
-    /// - Throws: ``MIPError/backendFailure(_:)`` for a token that another solver made.
+    /// - Throws: `MIPError.backendFailure(_:)` for a token that another solver made.
     public func solveSynchronously(_ model: MIPModel, parameters: SolveParameters, progress: (@Sendable (SolveProgress) -> Void)?,
                                    cancellation: (any SolveCancellation)?) throws(MIPError) -> SolveResult {
         guard let token = cancellation else {

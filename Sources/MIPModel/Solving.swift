@@ -202,7 +202,11 @@ public protocol SynchronousMIPSolver: MIPSolver {
 
     /// Solves on the calling thread, blocking it until the solve ends.
     ///
-    /// - Parameter cancellation: a token from ``makeCancellation()`` of this solver, or nil.
+    /// - Parameters:
+    ///   - model: the program to solve.
+    ///   - parameters: limits, warm start and the solver's options.
+    ///   - progress: called with incumbents and bounds as they come, possibly from another thread.
+    ///   - cancellation: a token from ``makeCancellation()`` of this solver, or nil.
     func solveSynchronously(_ model: MIPModel, parameters: SolveParameters, progress: (@Sendable (SolveProgress) -> Void)?,
                             cancellation: (any SolveCancellation)?) throws(MIPError) -> SolveResult
 

@@ -35,9 +35,12 @@ public struct OnlineReplay {
 
     /// Replays every request of `instance` with `policy`.
     ///
-    /// - Parameter deadline: when given, the replay stops deciding then (checked every 64
-    ///   decisions, for a start of the batch optimiser under its time limit); the requests it did
-    ///   not reach stay unscheduled, with that reason.
+    /// - Parameters:
+    ///   - instance: the clinic; its existing bookings stay where they are.
+    ///   - policy: how offers are ranked (best fit by default).
+    ///   - deadline: when given, the replay stops deciding then (checked every 64 decisions, for a
+    ///     start of the batch optimiser under its time limit); the requests it did not reach stay
+    ///     unscheduled, with that reason.
     /// - Complexity: one offer search and one booking per decision.
     public static func run(_ instance: Instance, policy: some RankingPolicy = BestFit(),
                            until deadline: ContinuousClock.Instant? = nil) -> Report {

@@ -5,8 +5,11 @@ import AppointmentModel
 /// requests at once, so urgent visits are never crowded out by earlier routine ones. A start
 /// for the batch optimiser.
 public enum PriorityGreedy {
-    /// - Parameter deadline: when given, the greedy stops deciding then (checked every 64
-    ///   requests); the requests it did not reach stay unscheduled, with that reason.
+    /// - Parameters:
+    ///   - instance: the clinic; its existing bookings stay where they are.
+    ///   - policy: how offers are ranked (best fit by default).
+    ///   - deadline: when given, the greedy stops deciding then (checked every 64 requests); the
+    ///     requests it did not reach stay unscheduled, with that reason.
     /// - Complexity: one offer search and one booking per request (a group counts once).
     public static func run(_ instance: Instance, policy: some RankingPolicy = BestFit(),
                            until deadline: ContinuousClock.Instant? = nil) -> Solution {

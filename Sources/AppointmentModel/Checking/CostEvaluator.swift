@@ -93,7 +93,7 @@ public enum CostEvaluator {
 public struct SessionKey: Hashable, Sendable {
     /// The provider's index in the instance.
     public var provider: Int
-    /// The session's index in the provider's sorted sessions (``InstanceIndex/sessions``).
+    /// The session's index in the provider's sorted sessions (`Provider.sessions`).
     public var session: Int
 
     /// Creates a session key from its parts.
