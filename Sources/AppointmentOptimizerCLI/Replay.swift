@@ -22,6 +22,11 @@ struct Replay: ParsableCommand {
     @Option(help: "Where to write the solution.") var out: String
     @Option(help: "Ranking policy: best-fit (least marginal cost) or earliest.") var policy: Policy = .bestFit
     @Flag(help: "Print one JSON object instead of a report.") var json = false
+    @Flag(help: "Hold capacity for urgent demand first (HoldPlanner, sized from the instance's demand mix).") var planHolds = false
+    @Option(help: "With --plan-holds: minutes held per expected minute of urgent demand.") var holdShare: Double?
+    @Option(help: "With --plan-holds: how much a soon request counts (0: urgent only).") var holdSoonWeight: Double?
+    @Option(help: "With --plan-holds: the most of a provider-day held (0 to 1).") var holdMaxShare: Double?
+    @Option(help: "With --plan-holds: minutes before a hold's start at which it is released.") var holdRelease: Int?
 
     func run() throws {
         try checkOutput(out, inputs: [instance])
@@ -31,9 +36,18 @@ struct Replay: ParsableCommand {
             FileHandle.standardError.write(Data("error: \(FormatError(document: "instance", issues: errors))\n".utf8))
             throw Outcome.invalid
         }
+        var rule = HoldPlanner.Rule.chosen
+        if let holdShare { rule.share = holdShare }
+        if let holdSoonWeight { rule.soonWeight = holdSoonWeight }
+        if let holdMaxShare { rule.maximumShare = holdMaxShare }
+        if let holdRelease { rule.releaseMinutesBefore = holdRelease }
+        // The replay runs on the instance with the planned holds; its schedule is judged on the
+        // instance as given (holds only take time away, so it stays valid there).
+        let replayed = planHolds ? HoldPlanner.withPlannedHolds(model, rule: rule) : model
+        let plannedHolds = replayed.holds.count - model.holds.count
         let report = switch policy {
-        case .bestFit: OnlineReplay.run(model, policy: BestFit())
-        case .earliest: OnlineReplay.run(model, policy: EarliestFirst())
+        case .bestFit: OnlineReplay.run(replayed, policy: BestFit())
+        case .earliest: OnlineReplay.run(replayed, policy: EarliestFirst())
         }
         try writeSolution(report.solution, for: model, to: out)
         let validation = ScheduleValidator(model).validate(report.solution, online: true)  // new bookings decided at arrival
@@ -41,6 +55,7 @@ struct Replay: ParsableCommand {
         if json {
             guard case .object(var object) = try JSONParser.parse(Array(Report.solutionJSON(model, validation).utf8)) else { return }
             object.append("policy", .string(policy.rawValue))
+            object.append("plannedHolds", .number(Double(plannedHolds)))
             object.append("decisions", .number(Double(report.latencies.count)))
             object.append("indexBytes", .number(Double(report.indexBytes)))
             object.append("latencyMicros", .object(JSONObject([
@@ -50,6 +65,7 @@ struct Replay: ParsableCommand {
             emit(JSONWriter.write(.object(object)))
         } else {
             emit(Report.solutionText(model, validation))
+            if planHolds { emit("planned holds: \(plannedHolds)\n") }
             emit(String(format: "decisions %d (booked %d, refused %d); latency median %.1f µs, p99 %.1f µs, max %.1f µs; index %.1f MB\n",
                         report.latencies.count, report.booked, report.refused,
                         micros(report.medianLatency), micros(report.p99Latency), micros(report.maxLatency),

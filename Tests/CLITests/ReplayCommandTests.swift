@@ -36,3 +36,18 @@ import TestSupport
         #expect(text.contains("Schedule valid: true"))
     }
 }
+
+/// `replay --plan-holds`: the holds are planned, the schedule is judged on the instance as given.
+@Suite struct PlanHoldsCommandTests {
+    @Test func replayWithPlannedHoldsIsValidAndSaysHowManyHolds() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("held-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let run = try CommandRunner.run(["replay", SharedFiles.instanceURL("small-03").path, "--out", out.path, "--json", "--plan-holds"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        #expect(try #require(object["plannedHolds"] as? NSNumber).intValue == 11)
+        let referee = try Referee.judge(instance: SharedFiles.instanceURL("small-03"), solution: out)
+        #expect(referee.valid)
+        #expect(abs(referee.cost - 17_144.222222222223) < 1e-6, "\(referee.cost)")
+    }
+}

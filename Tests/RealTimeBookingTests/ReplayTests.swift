@@ -71,3 +71,35 @@ import TestSupport
         #expect(report.booked < OnlineReplay.run(instance).booked)
     }
 }
+
+/// Held capacity planned from the instance's own demand mix (`HoldPlanner`).
+@Suite struct HoldPlannerTests {
+    @Test func plannedHoldsLieInWorkingTimeThatNoBookingTakes() throws {
+        let instance = try SharedFiles.instance("medium-01")
+        let holds = HoldPlanner.plan(instance)
+        #expect(!holds.isEmpty)
+        #expect(Set(holds.map(\.id)).count == holds.count)
+        for hold in holds {
+            let provider = try #require(instance.providers.first { $0.id == hold.provider })
+            #expect(provider.sessions.contains { $0.span.contains(hold.span) }, "\(hold.id) lies inside one of the provider's sessions")
+            #expect(hold.priorities == [.urgent])
+            #expect(hold.releaseMinutesBefore == HoldPlanner.Rule.chosen.releaseMinutesBefore)
+            #expect(hold.span.duration % instance.granularityMinutes == 0)
+        }
+        // No existing booking overlaps a planned hold: the held instance passes the checker (rule 12).
+        #expect(InstanceChecker.errors(in: HoldPlanner.withPlannedHolds(instance)).isEmpty)
+        #expect(HoldPlanner.plan(instance, rule: HoldPlanner.Rule(share: 0)).isEmpty)
+    }
+
+    /// A replay on the held instance is a valid schedule of the instance as given, and on
+    /// medium-01 (one of the public instances the rule was chosen on) a cheaper one.
+    @Test func aReplayWithPlannedHoldsIsValidForTheInstanceAsGiven() throws {
+        let instance = try SharedFiles.instance("medium-01")
+        let plain = OnlineReplay.run(instance).solution
+        let held = OnlineReplay.run(HoldPlanner.withPlannedHolds(instance)).solution
+        let validator = ScheduleValidator(instance)
+        let withHolds = validator.validate(held, online: true)
+        #expect(withHolds.isValid)
+        #expect(withHolds.cost.total < validator.validate(plain, online: true).cost.total)
+    }
+}
