@@ -18,6 +18,7 @@ struct Optimize: ParsableCommand {
     @Option(help: "Branch-and-bound nodes per neighbourhood (with --max-neighbourhoods: a reproducible run).")
     var nodeLimit: Int?
     @Option(help: "Neighbourhoods to solve, at most.") var maxNeighbourhoods: Int?
+    @Option(help: "Neighbourhood models solved at once (default: one per core, at most 8).") var parallelSolves: Int?
     @Option(help: ArgumentHelp("Seconds one neighbourhood's solve may take; narrow ones (a window, a few providers) get half. Default 1.",
                                valueName: "seconds"))
     var neighbourhoodTimeLimit: Double?
@@ -61,6 +62,10 @@ struct Optimize: ParsableCommand {
         var parameters = OptimizerParameters(timeLimit: max(limit - reading * 3, limit / 10), seed: seed)
         parameters.nodeLimit = nodeLimit
         parameters.maxNeighbourhoods = maxNeighbourhoods
+        if let parallelSolves {
+            guard parallelSolves > 0 else { throw ValidationError("--parallel-solves must be at least 1, found \(parallelSolves)") }
+            parameters.parallelNeighbourhoods = parallelSolves
+        }
         parameters.wholeModelExport = exportModel
         if let neighbourhoodTimeLimit {
             parameters.neighbourhoodTimeLimit = .milliseconds(Int64(neighbourhoodTimeLimit * 1000))

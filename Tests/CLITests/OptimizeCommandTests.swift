@@ -91,3 +91,19 @@ import TestSupport
         #expect(ScheduleValidator(instance).validate(solution).isValid)
     }
 }
+
+/// `--parallel-solves` chooses how many neighbourhood models are solved at once; zero is refused.
+@Suite struct ParallelSolvesOptionTests {
+    @Test func parallelSolvesMustBePositive() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("par-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let refused = try CommandRunner.run(["optimize", SharedFiles.instanceURL("tiny-01").path, "--time-limit", "2",
+                                             "--out", out.path, "--parallel-solves", "0"])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("--parallel-solves must be at least 1, found 0"), "\(refused.stderr)")
+        let run = try CommandRunner.run(["optimize", SharedFiles.instanceURL("small-02").path, "--time-limit", "3",
+                                         "--out", out.path, "--parallel-solves", "1", "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(try Referee.judge(instance: SharedFiles.instanceURL("small-02"), solution: out).valid)
+    }
+}
