@@ -84,7 +84,8 @@ public struct OptimizationResult: Sendable {
     public var neighbourhoods: Int
     /// Schedules kept, each valid and cheaper than the one before.
     public var improvements: Int
-    /// A proven lower bound on the optimum, when known (nil: the neighbourhood search proves none).
+    /// A proven lower bound on the optimum: the higher of the whole model's (small instances)
+    /// and ``BatchOptimizer/relaxationBound(_:)`` (every instance).
     public var bound: Double?
     /// Why the run ended.
     public var stop: Stop
@@ -243,8 +244,12 @@ public struct BatchOptimizer: Sendable {
             else if search.exhausted { .localOptimum }
             else if search.neighbourhoods >= parameters.maxNeighbourhoods ?? .max { .neighbourhoodLimit }
             else { .timeLimit }
+        // The relaxation's bound holds for every size; the whole model's, when there is one, is
+        // usually higher. Both are valid: the higher is reported (never above the cost found).
+        let relaxed = Self.relaxationBound(instance)
+        let bound = min(max(exactBound ?? relaxed, relaxed), finalCost.cost.total)
         return OptimizationResult(solution: final, cost: finalCost.cost, startCost: startCost, wallTime: clock.now - begin,
-                                  neighbourhoods: search.neighbourhoods, improvements: search.improvements, bound: exactBound,
+                                  neighbourhoods: search.neighbourhoods, improvements: search.improvements, bound: bound,
                                   stop: stop)
     }
 

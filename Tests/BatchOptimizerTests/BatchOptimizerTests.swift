@@ -98,7 +98,8 @@ import TestSupport
         let result = try BatchOptimizer().optimize(instance, parameters: parameters)
         #expect(result.stop == .localOptimum)
         #expect(result.neighbourhoods > 0)
-        #expect(result.bound == nil)
+        // No whole model here: the bound is the relaxation's.
+        #expect(result.bound == BatchOptimizer.relaxationBound(instance))
         #expect(result.cost.total >= 574.0694444444445 - 1e-6)
         #expect(result.cost.total <= result.startCost.total + 1e-9)
         #expect(ScheduleValidator(instance).validate(result.solution).isValid)
@@ -215,5 +216,34 @@ import TestSupport
         #expect(result.stop == .neighbourhoodLimit)
         #expect(result.improvements > 0)
         #expect(ScheduleValidator(instance).validate(result.solution).isValid)
+    }
+}
+
+/// The relaxation's bound is a bound: never above the best schedule any solver found for a public
+/// instance (`shared/reference/reference.json`), and equal to a tiny instance's proven optimum
+/// only when a run proves it.
+@Suite struct RelaxationBoundTests {
+    @Test(arguments: SharedFiles.instanceNames)
+    func theBoundIsNeverAboveTheBestKnownSchedule(name: String) throws {
+        let data = try Data(contentsOf: SharedFiles.shared.appendingPathComponent("reference/reference.json"))
+        let reference = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let best = try #require(((reference[name] as? [String: Any])?["best"] as? [String: Any])?["objective"] as? NSNumber).doubleValue
+        let bound = BatchOptimizer.relaxationBound(try SharedFiles.instance(name))
+        #expect(bound >= 0)
+        #expect(bound <= best + 1e-6, "\(name): bound \(bound) above the best known \(best)")
+    }
+
+    /// A request no qualified provider's session can take costs its penalty in every schedule.
+    @Test func aRequestThatFitsNowhereCostsItsPenalty() throws {
+        var instance = try SharedFiles.instance("tiny-01")
+        let before = BatchOptimizer.relaxationBound(instance)
+        let k = try #require(instance.requests.firstIndex { $0.current == nil })
+        let penalty = instance.objective.unscheduledPenalty[instance.requests[k].priority]
+        let alone = BatchOptimizer.relaxationBound({ var one = instance; one.requests = [instance.requests[k]]; return one }())
+        // Its window moved to where nobody works: the first minute of the horizon, for one minute.
+        instance.requests[k].earliest = instance.horizon.start
+        instance.requests[k].latest = instance.horizon.start
+        let after = BatchOptimizer.relaxationBound(instance)
+        #expect(abs(after - (before - alone + penalty)) < 1e-9, "\(before) \(alone) \(after)")
     }
 }
