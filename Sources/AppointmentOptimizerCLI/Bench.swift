@@ -36,6 +36,8 @@ struct Bench: ParsableCommand {
         var wallSeconds: Double, peakMB: Double
         var cpsat: Double?, best: Double?
         var curve: [(Double, Double)]
+        /// The batch run's proven lower bound (nil for the replays).
+        var bound: Double?
     }
 
     func run() throws {
@@ -67,6 +69,7 @@ struct Bench: ParsableCommand {
                 let clock = ContinuousClock()
                 let start = clock.now
                 var curve: [(Double, Double)] = []
+                var bound: Double?
                 let solution: Solution
                 switch strategy {
                 case "earliest": solution = OnlineReplay.run(model, policy: EarliestFirst()).solution
@@ -81,6 +84,7 @@ struct Bench: ParsableCommand {
                     }
                     solution = result.solution
                     curve = recorder.points
+                    bound = result.bound
                 }
                 let wall = Self.seconds(clock.now - start)
                 let report = ScheduleValidator(model).validate(solution)
@@ -90,7 +94,7 @@ struct Bench: ParsableCommand {
                 curve.append((wall, report.cost.total))
                 rows.append(Row(instance: model.name, tier: tier, strategy: strategy, valid: report.isValid, refereeValid: refereeValid,
                                 cost: report.cost, unscheduled: report.unscheduled, wallSeconds: wall, peakMB: Self.peakMB(),
-                                cpsat: reference[model.name]?.cpsat, best: reference[model.name]?.best, curve: curve))
+                                cpsat: reference[model.name]?.cpsat, best: reference[model.name]?.best, curve: curve, bound: bound))
             }
         }
         Self.progress(total, total, "done")
@@ -153,13 +157,14 @@ struct Bench: ParsableCommand {
     }
 
     static func csv(_ rows: [Row]) -> String {
-        var lines = ["instance,tier,strategy,valid,referee_valid,cost,unscheduled_cost,idle_cost,lead_cost,preference_cost,move_cost,unscheduled_requests,wall_seconds,peak_rss_mb,reference_cpsat,ratio_cpsat,reference_best,ratio_best"]
+        var lines = ["instance,tier,strategy,valid,referee_valid,cost,unscheduled_cost,idle_cost,lead_cost,preference_cost,move_cost,unscheduled_requests,wall_seconds,peak_rss_mb,reference_cpsat,ratio_cpsat,reference_best,ratio_best,bound,gap"]
         for r in rows {
             func f(_ x: Double?) -> String { x.map { String(format: "%.4f", $0) } ?? "" }
             lines.append([r.instance, r.tier, r.strategy, String(r.valid), r.refereeValid.map(String.init) ?? "",
                           f(r.cost.total), f(r.cost.unscheduled), f(r.cost.idle), f(r.cost.lead), f(r.cost.preference), f(r.cost.moves),
                           String(r.unscheduled), f(r.wallSeconds), f(r.peakMB), f(r.cpsat), f(r.cpsat.map { r.cost.total / $0 }),
-                          f(r.best), f(r.best.map { r.cost.total / $0 })].joined(separator: ","))
+                          f(r.best), f(r.best.map { r.cost.total / $0 }), f(r.bound),
+                          f(r.bound.map { r.cost.total > 0 ? (r.cost.total - $0) / r.cost.total : 0 })].joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -169,15 +174,17 @@ struct Bench: ParsableCommand {
         for tier in tierLimits.map(\.0) + ["other"] {
             let list = rows.filter { $0.tier == tier }
             guard !list.isEmpty else { continue }
-            out += "\n### \(tier)\n\n| instance | strategy | valid | cost | unscheduled | idle | lead | pref. | moves | wall s | × CP-SAT | × best |\n"
-            out += "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n"
+            out += "\n### \(tier)\n\n| instance | strategy | valid | cost | unscheduled | idle | lead | pref. | moves | wall s | × CP-SAT | × best | bound | gap |\n"
+            out += "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n"
             for r in list {
                 let valid = r.valid && r.refereeValid != false ? "yes" : "NO"
-                out += String(format: "| %@ | %@ | %@ | %.1f | %.0f | %.0f | %.1f | %.0f | %.0f | %.1f | %@ | %@ |\n",
+                out += String(format: "| %@ | %@ | %@ | %.1f | %.0f | %.0f | %.1f | %.0f | %.0f | %.1f | %@ | %@ | %@ | %@ |\n",
                               r.instance, r.strategy, valid, r.cost.total, r.cost.unscheduled, r.cost.idle, r.cost.lead,
                               r.cost.preference, r.cost.moves, r.wallSeconds,
                               r.cpsat.map { String(format: "%.3f", r.cost.total / $0) } ?? "–",
-                              r.best.map { String(format: "%.3f", r.cost.total / $0) } ?? "–")
+                              r.best.map { String(format: "%.3f", r.cost.total / $0) } ?? "–",
+                              r.bound.map { String(format: "%.1f", $0) } ?? "–",
+                              r.bound.map { String(format: "%.1f %%", r.cost.total > 0 ? 100 * (r.cost.total - $0) / r.cost.total : 0) } ?? "–")
             }
         }
         return out

@@ -22,15 +22,23 @@ import TestSupport
         let lines = csv.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         let header = try #require(lines.first)
         for column in ["instance", "tier", "strategy", "valid", "referee_valid", "cost", "unscheduled_cost", "idle_cost",
-                       "lead_cost", "preference_cost", "move_cost", "wall_seconds", "peak_rss_mb", "ratio_cpsat", "ratio_best"] {
+                       "lead_cost", "preference_cost", "move_cost", "wall_seconds", "peak_rss_mb", "ratio_cpsat", "ratio_best", "bound", "gap"] {
             #expect(header.contains(column), "column \(column)")
         }
         let rows = lines.dropFirst()
         #expect(rows.count == 12, "3 tiny instances × 4 strategies")
         let valid = try #require(header.firstIndex(of: "valid")), referee = try #require(header.firstIndex(of: "referee_valid"))
         let cost = try #require(header.firstIndex(of: "cost")), best = try #require(header.firstIndex(of: "reference_best"))
+        let bound = try #require(header.firstIndex(of: "bound")), strategy = try #require(header.firstIndex(of: "strategy"))
         for row in rows {
             #expect(row.count == header.count)
+            // The batch runs report a bound, at most the best known cost; the replays none.
+            if row[strategy].hasSuffix("batch") {
+                let b = try #require(Double(row[bound]), "\(row)")
+                #expect(b <= (Double(row[best]) ?? .infinity) + 1e-6, "\(row)")
+            } else {
+                #expect(row[bound].isEmpty, "\(row)")
+            }
             #expect(row[valid] == "true" && row[referee] == "true", "\(row)")
             #expect((Double(row[cost]) ?? .infinity) >= (Double(row[best]) ?? 0) - 1e-6, "nobody beats the proven optimum")
         }
