@@ -246,7 +246,7 @@ public struct BatchOptimizer: Sendable {
             else { .timeLimit }
         // The relaxation's bound holds for every size; the whole model's, when there is one, is
         // usually higher. Both are valid: the higher is reported (never above the cost found).
-        let relaxed = Self.relaxationBound(instance)
+        let relaxed = Self.relaxationBound(index: index)
         let bound = min(max(exactBound ?? relaxed, relaxed), finalCost.cost.total)
         return OptimizationResult(solution: final, cost: finalCost.cost, startCost: startCost, wallTime: clock.now - begin,
                                   neighbourhoods: search.neighbourhoods, improvements: search.improvements, bound: bound,
@@ -309,10 +309,9 @@ public struct BatchOptimizer: Sendable {
     static func reasons(_ engine: BookingEngine, until deadline: ContinuousClock.Instant? = nil) -> [String: String] {
         var out: [String: String] = [:]
         var e = engine
-        var steps = 0
+        var clock = DeadlineCheck(deadline)
         for request in engine.index.instance.requests where !engine.isBooked(request.id) {
-            steps += 1
-            if let deadline, steps % 64 == 0, ContinuousClock.now >= deadline {
+            if clock.passed() {
                 for r in engine.index.instance.requests where !engine.isBooked(r.id) && out[r.id] == nil {
                     out[r.id] = "not placed (no time was left to say why)"
                 }

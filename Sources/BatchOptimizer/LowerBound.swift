@@ -20,7 +20,12 @@ extension BatchOptimizer {
     /// - Complexity: O(roles × providers × sessions) to list each role's sessions once, then per
     ///   request the sessions of its roles up to the first that fits.
     public static func relaxationBound(_ instance: Instance) -> Double {
-        let index = InstanceIndex(instance)
+        relaxationBound(index: InstanceIndex(instance))
+    }
+
+    /// ``relaxationBound(_:)`` on an index already built.
+    static func relaxationBound(index: InstanceIndex) -> Double {
+        let instance = index.instance
         let objective = instance.objective
         // Per role (by its skills): the sessions of the providers who qualify, by start.
         var sessionsOfRole: [[String]: [TimeSpan]] = [:]

@@ -224,11 +224,10 @@ extension Neighbourhood {
         var empty = BookingEngine(instance)
         var out = Set<Int>()
         var groupsTried = Set<String>()  // a group's offer search covers all its members: once per group
-        var steps = 0
+        var clock = DeadlineCheck(deadline)
         for (r, request) in instance.requests.enumerated()
         where index.isFirstRequest[r] && request.after == nil && !engine.isBooked(request.id) {
-            steps += 1
-            if let deadline, steps % 64 == 0, ContinuousClock.now >= deadline { break }
+            if clock.passed() { break }
             if let g = request.group?.id, !groupsTried.insert(g).inserted { continue }
             guard empty.offers(for: request.id, limit: 1).offers.isEmpty else { continue }
             out.insert(r)

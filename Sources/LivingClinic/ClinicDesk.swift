@@ -64,14 +64,7 @@ public final class ClinicDesk: Sendable {
     /// of the journal lines that record it.
     @discardableResult
     public func apply(_ event: ClinicEvent) -> ChangeOutcome {
-        guarded.withLock { g in
-            var outcome = g.state.apply(event)
-            if let entries = Self.record(outcome.journalEvents, in: &g) {
-                outcome.journal = entries.first!.sequence...entries.last!.sequence
-                onJournal?(entries)
-            }
-            return outcome
-        }
+        Self.numbered(journaled(undoable: false, persist: { _, _ in }) { state in Self.applied(event, to: &state) })
     }
 
     /// Applies one change and hands the journal lines that record it, with the state after it, to
@@ -85,7 +78,7 @@ public final class ClinicDesk: Sendable {
     ///   writes (the state before it is kept until `persist` returns).
     public func apply(_ event: ClinicEvent,
                       persisting persist: (_ entries: [JournalEntry], _ state: ClinicState) throws -> Void) throws -> ChangeOutcome {
-        try guarded.withLock { g in try Self.apply(event, to: &g, persisting: persist, onJournal) }
+        try Self.numbered(journaled(undoable: true, persist: persist) { state in Self.applied(event, to: &state) })
     }
 
     /// ``apply(_:persisting:)`` of `change` at the desk's clock, or at `notBefore` when that is
@@ -93,50 +86,61 @@ public final class ClinicDesk: Sendable {
     /// take the clock back.
     public func apply(_ change: ClinicEvent.Change, notBefore: Int,
                       persisting persist: (_ entries: [JournalEntry], _ state: ClinicState) throws -> Void) throws -> ChangeOutcome {
-        try guarded.withLock { g in
-            try Self.apply(ClinicEvent(at: max(g.state.now, notBefore), change), to: &g, persisting: persist, onJournal)
-        }
-    }
-
-    private static func apply(_ event: ClinicEvent, to g: inout Guarded,
-                              persisting persist: (_ entries: [JournalEntry], _ state: ClinicState) throws -> Void,
-                              _ onJournal: (@Sendable ([JournalEntry]) -> Void)?) throws -> ChangeOutcome {
-        let before = g
-        var outcome = g.state.apply(event)
-        guard let entries = record(outcome.journalEvents, in: &g) else { return outcome }
-        do { try persist(entries, g.state) } catch {
-            g = before
-            throw error
-        }
-        outcome.journal = entries.first!.sequence...entries.last!.sequence
-        onJournal?(entries)
-        return outcome
+        try Self.numbered(journaled(undoable: true, persist: persist) { state in
+            Self.applied(ClinicEvent(at: max(state.now, notBefore), change), to: &state)
+        })
     }
 
     /// Applies a nightly plan made from the snapshot `base` (see ``ClinicState/applyPlan(_:from:at:)``),
     /// journaling the changes it made.
     public func applyPlan(_ plan: Solution, from base: Instance) -> PlanOutcome {
-        guarded.withLock { g in
-            let outcome = g.state.applyPlan(plan, from: base)
-            if let entries = Self.record(outcome.events, in: &g) { onJournal?(entries) }
-            return outcome
-        }
+        journaled(undoable: false, persist: { _, _ in }) { state in
+            let outcome = state.applyPlan(plan, from: base)
+            return (outcome, outcome.events)
+        }.outcome
     }
 
     /// ``applyPlan(_:from:)`` whose journal lines go to `persist` first, as in
     /// ``apply(_:persisting:)``: when it throws, nothing of the plan is applied.
     public func applyPlan(_ plan: Solution, from base: Instance,
                           persisting persist: (_ entries: [JournalEntry], _ state: ClinicState) throws -> Void) throws -> PlanOutcome {
-        try guarded.withLock { g in
-            let before = g
-            let outcome = g.state.applyPlan(plan, from: base)
-            guard let entries = Self.record(outcome.events, in: &g) else { return outcome }
-            do { try persist(entries, g.state) } catch {
-                g = before
+        try journaled(undoable: true, persist: persist) { state in
+            let outcome = state.applyPlan(plan, from: base)
+            return (outcome, outcome.events)
+        }.outcome
+    }
+
+    /// The outcome with the sequence numbers of the lines that record it.
+    private static func numbered(_ result: (outcome: ChangeOutcome, journal: ClosedRange<Int>?)) -> ChangeOutcome {
+        var outcome = result.outcome
+        outcome.journal = result.journal
+        return outcome
+    }
+
+    /// A change applied to `state`, and the lines that record it.
+    private static func applied(_ event: ClinicEvent, to state: inout ClinicState) -> (ChangeOutcome, [ClinicEvent]) {
+        let outcome = state.apply(event)
+        return (outcome, outcome.journalEvents)
+    }
+
+    /// Runs `change` on the state under the lock, journals the lines it returns and hands them to
+    /// `persist`; when `persist` throws, an `undoable` change is put back whole (state, journal,
+    /// sequence numbers) and the error rethrown. Returns the outcome and the sequence numbers of
+    /// its lines (nil when it wrote none).
+    private func journaled<Outcome: Sendable, E: Error>(
+        undoable: Bool, persist: (_ entries: [JournalEntry], _ state: ClinicState) throws(E) -> Void,
+        _ change: (inout ClinicState) -> (Outcome, [ClinicEvent])
+    ) throws(E) -> (outcome: Outcome, journal: ClosedRange<Int>?) {
+        try guarded.withLock { (g: inout Guarded) throws(E) -> (outcome: Outcome, journal: ClosedRange<Int>?) in
+            let before = undoable ? g : nil
+            let (outcome, events) = change(&g.state)
+            guard let entries = Self.record(events, in: &g) else { return (outcome, nil) }
+            do throws(E) { try persist(entries, g.state) } catch {
+                if let before { g = before }
                 throw error
             }
             onJournal?(entries)
-            return outcome
+            return (outcome, entries.first!.sequence...entries.last!.sequence)
         }
     }
 

@@ -58,9 +58,10 @@ public struct OnlineReplay {
         let clock = ContinuousClock()
 
         var stopped = false
+        var deadlineCheck = DeadlineCheck(deadline)
         func decide(_ r: Int) {
             let members = engine.groupMembers(r)
-            if !stopped, let deadline, latencies.count % 64 == 63, ContinuousClock.now >= deadline { stopped = true }
+            if !stopped, deadlineCheck.passed() { stopped = true }
             if stopped {
                 for m in members where engine.booked[m] == nil { reasons[requests[m].id] = "replay: stopped at its time limit" }
                 for m in members { answered[m] = true }

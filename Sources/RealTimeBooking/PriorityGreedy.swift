@@ -21,16 +21,11 @@ public enum PriorityGreedy {
                 < (rank(requests[$1].priority), requests[$1].latest, requests[$1].arrival, $1)
         }
         var reasons: [String: String] = [:]
-        var steps = 0
-        func timeIsUp() -> Bool {
-            steps += 1
-            guard let deadline, steps % 64 == 0 else { return false }
-            return ContinuousClock.now >= deadline
-        }
+        var clock = DeadlineCheck(deadline)
         // Predecessors before successors: a pass per series depth (chains are short).
         passes: for _ in 0..<4 {
             for r in order where !engine.isBooked(requests[r].id) {
-                if timeIsUp() {
+                if clock.passed() {
                     for q in order where !engine.isBooked(requests[q].id) && reasons[requests[q].id] == nil {
                         reasons[requests[q].id] = "greedy: stopped at its time limit"
                     }

@@ -122,91 +122,73 @@ public struct ClinicAPI: Sendable {
             let id = try context.parameters.require("request")
             let limit = try intQuery(request, "limit") ?? 5
             guard (1...50).contains(limit) else { throw APIError(.badRequest, "invalid-field", "limit is 1 to 50", field: "limit") }
-            guard clinic.json(request: id) != nil else {
+            guard clinic.desk.state.instance.requests.contains(where: { $0.id == id }) else {
                 throw APIError(.notFound, "unknown-request", "no request \(id) in clinic \(clinic.id)", field: "request", id: id)
             }
             return Reply.json(clinic.json(clinic.desk.offers(for: id, limit: limit), request: id))
         }
-        for (path, op) in [("book", "book"), ("confirm", "confirm"), ("cancel", "cancel")] {
-            router.post("/clinics/{clinic}/requests/{request}/\(path)") { request, context in
+        // The changes that are one event line each: the op, the members from the path, the rest
+        // from the body or the query.
+        for route in Self.eventRoutes {
+            router.on(RouterPath(route.path), method: route.method) { request, context in
                 let clinic = try clinic(context)
-                var o = try await object(request, optional: true)
-                o.set("op", .string(op))
-                o.set("request", .string(try context.parameters.require("request")))
-                return try change(clinic, o, context: context)
+                var o: JSONObject
+                switch route.members {
+                case .body: o = try await object(request)
+                case .optionalBody: o = try await object(request, optional: true)
+                case .query(let keys):
+                    o = JSONObject()
+                    for key in keys { if let v = request.uri.queryParameters.get(key) { o.append(key, .string(String(v))) } }
+                }
+                o.set("op", .string(route.op))
+                for (member, parameter) in route.pathMembers { o.set(member, .string(try context.parameters.require(parameter))) }
+                return try change(clinic, o, context: context, created: route.created)
             }
-        }
-        router.put("/clinics/{clinic}/requests/{request}/placement") { request, context in
-            let clinic = try clinic(context)
-            var o = try await object(request)
-            o.set("op", .string("place"))
-            o.set("request", .string(try context.parameters.require("request")))
-            return try change(clinic, o, context: context)
-        }
-        router.delete("/clinics/{clinic}/requests/{request}/placement") { request, context in
-            let clinic = try clinic(context)
-            var o = JSONObject()
-            if let at = request.uri.queryParameters.get("at") { o.append("at", .string(at)) }
-            o.append("op", .string("unbook"))
-            o.append("request", .string(try context.parameters.require("request")))
-            return try change(clinic, o, context: context)
-        }
-        router.put("/clinics/{clinic}/requests/{request}/authorization") { request, context in
-            let clinic = try clinic(context)
-            var o = try await object(request)
-            o.set("op", .string("authorize"))
-            o.set("request", .string(try context.parameters.require("request")))
-            return try change(clinic, o, context: context)
-        }
-        router.post("/clinics/{clinic}/providers/{provider}/blocks") { request, context in
-            let clinic = try clinic(context)
-            var o = try await object(request)
-            o.set("op", .string("block"))
-            o.set("provider", .string(try context.parameters.require("provider")))
-            return try change(clinic, o, context: context)
-        }
-        router.delete("/clinics/{clinic}/providers/{provider}/blocks") { request, context in
-            let clinic = try clinic(context)
-            var o = JSONObject()
-            for key in ["at", "start", "end"] {
-                if let v = request.uri.queryParameters.get(key) { o.append(key, .string(v)) }
-            }
-            o.append("op", .string("unblock"))
-            o.append("provider", .string(try context.parameters.require("provider")))
-            return try change(clinic, o, context: context)
-        }
-        router.post("/clinics/{clinic}/rooms/{room}/closings") { request, context in
-            let clinic = try clinic(context)
-            var o = try await object(request)
-            o.set("op", .string("closeRoom"))
-            o.set("room", .string(try context.parameters.require("room")))
-            return try change(clinic, o, context: context)
-        }
-        router.post("/clinics/{clinic}/holds") { request, context in
-            let clinic = try clinic(context)
-            var o = try await object(request)
-            o.set("op", .string("hold"))
-            return try change(clinic, o, context: context, created: true)
-        }
-        router.delete("/clinics/{clinic}/holds/{hold}") { request, context in
-            let clinic = try clinic(context)
-            var o = JSONObject()
-            if let at = request.uri.queryParameters.get("at") { o.append("at", .string(at)) }
-            o.append("op", .string("releaseHold"))
-            o.append("id", .string(try context.parameters.require("hold")))
-            return try change(clinic, o, context: context)
-        }
-        router.post("/clinics/{clinic}/fill") { request, context in
-            let clinic = try clinic(context)
-            var o = try await object(request, optional: true)
-            o.set("op", .string("fill"))
-            return try change(clinic, o, context: context)
         }
         router.get("/clinics/{clinic}/fill/proposal") { _, context in
             let clinic = try clinic(context)
             return Reply.json(.object(JSONObject(["placements": .array(clinic.desk.proposeFill().map(clinic.json))])))
         }
     }
+
+    /// Where a change's other members come from.
+    enum Members: Sendable { case body, optionalBody, query([String]) }
+
+    /// A route that is one event line.
+    struct EventRoute: Sendable {
+        var method: HTTPRequest.Method
+        var path: String
+        var op: String
+        var members: Members
+        /// (member of the line, path parameter).
+        var pathMembers: [(String, String)] = []
+        var created = false
+    }
+
+    static let eventRoutes: [EventRoute] = [
+        EventRoute(method: .post, path: "/clinics/{clinic}/requests/{request}/book", op: "book", members: .optionalBody,
+                   pathMembers: [("request", "request")]),
+        EventRoute(method: .post, path: "/clinics/{clinic}/requests/{request}/confirm", op: "confirm", members: .optionalBody,
+                   pathMembers: [("request", "request")]),
+        EventRoute(method: .post, path: "/clinics/{clinic}/requests/{request}/cancel", op: "cancel", members: .optionalBody,
+                   pathMembers: [("request", "request")]),
+        EventRoute(method: .put, path: "/clinics/{clinic}/requests/{request}/placement", op: "place", members: .body,
+                   pathMembers: [("request", "request")]),
+        EventRoute(method: .delete, path: "/clinics/{clinic}/requests/{request}/placement", op: "unbook", members: .query(["at"]),
+                   pathMembers: [("request", "request")]),
+        EventRoute(method: .put, path: "/clinics/{clinic}/requests/{request}/authorization", op: "authorize", members: .body,
+                   pathMembers: [("request", "request")]),
+        EventRoute(method: .post, path: "/clinics/{clinic}/providers/{provider}/blocks", op: "block", members: .body,
+                   pathMembers: [("provider", "provider")]),
+        EventRoute(method: .delete, path: "/clinics/{clinic}/providers/{provider}/blocks", op: "unblock",
+                   members: .query(["at", "start", "end"]), pathMembers: [("provider", "provider")]),
+        EventRoute(method: .post, path: "/clinics/{clinic}/rooms/{room}/closings", op: "closeRoom", members: .body,
+                   pathMembers: [("room", "room")]),
+        EventRoute(method: .post, path: "/clinics/{clinic}/holds", op: "hold", members: .body, created: true),
+        EventRoute(method: .delete, path: "/clinics/{clinic}/holds/{hold}", op: "releaseHold", members: .query(["at"]),
+                   pathMembers: [("id", "hold")]),
+        EventRoute(method: .post, path: "/clinics/{clinic}/fill", op: "fill", members: .optionalBody),
+    ]
 
     /// Applies one change given as an event line's members; `at` absent: now.
     private func change(_ clinic: Clinic, _ members: JSONObject, context: BasicRequestContext, created: Bool = false) throws -> Response {
