@@ -125,6 +125,14 @@ public struct MIPModel: Sendable, Hashable {
         variables[variable.index].lowerBound = bound
     }
 
+    /// The linear relaxation: the same model with every variable continuous within its bounds.
+    /// Its optimum is a lower (for a maximisation, upper) bound on the model's.
+    public func relaxation() -> MIPModel {
+        var relaxed = self
+        for j in relaxed.variables.indices { relaxed.variables[j].kind = .continuous }
+        return relaxed
+    }
+
     /// Sets the objective coefficient of `variable`.
     public mutating func setObjective(_ variable: Variable, _ coefficient: Double) {
         variables[variable.index].objective = coefficient
@@ -149,5 +157,39 @@ public struct MIPModel: Sendable, Hashable {
     /// The objective value of an assignment of values to every variable.
     public func objectiveValue(_ values: [Double]) -> Double {
         zip(variables, values).reduce(objectiveConstant) { $0 + $1.0.objective * $1.1 }
+    }
+}
+
+// In this file: it sets the variables and rows directly.
+extension MIPModel {
+    /// This model with the variables in `zero` fixed at zero and removed.
+    ///
+    /// - Returns: nil when some row cannot hold with them at zero (a row left without terms
+    ///   whose bounds exclude zero, or a removed variable whose bounds exclude zero).
+    /// - Complexity: O(variables + non-zeros).
+    public func restricted(fixingAtZero zero: Set<Int>) -> Restriction? {
+        var newIndex = [Int](repeating: -1, count: variables.count)
+        var original: [Int] = []
+        var model = MIPModel(name: name, sense: sense)
+        model.objectiveConstant = objectiveConstant
+        for (j, v) in variables.enumerated() {
+            if zero.contains(j) {
+                guard v.lowerBound <= 0, v.upperBound >= 0 else { return nil }
+                continue
+            }
+            newIndex[j] = original.count
+            original.append(j)
+            model.variables.append(v)
+        }
+        for row in constraints {
+            let terms = row.terms.compactMap { t in newIndex[t.variable.index] >= 0 ? Term(Variable(index: newIndex[t.variable.index]), t.coefficient) : nil }
+            if terms.isEmpty {
+                guard row.lowerBound <= 0, row.upperBound >= 0 else { return nil }
+                continue
+            }
+            model.constraints.append(LinearConstraint(name: row.name, group: row.group, terms: terms,
+                                                      lowerBound: row.lowerBound, upperBound: row.upperBound))
+        }
+        return Restriction(model: model, original: original, fullCount: variables.count)
     }
 }

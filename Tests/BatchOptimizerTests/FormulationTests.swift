@@ -1,5 +1,6 @@
 import AppointmentModel
 @testable import BatchOptimizer
+import Foundation
 import GLPKBackend
 import MIPModel
 import RealTimeBooking
@@ -94,5 +95,49 @@ import TestSupport
         let hood = Neighbourhood(kind: .day, location: nil, day: instance.horizon)
         #expect(hood.freeRequests(engine: engine, limit: .max).contains(r))
         #expect(!hood.freeRequests(engine: engine, limit: .max, unplaceable: unplaceable).contains(r))
+    }
+}
+
+/// The relaxation-guided model (RINS) on a whole instance.
+@Suite struct RelaxationGuidedTests {
+    /// small-01 is one day at one location: from the priority greedy's schedule, the model
+    /// restricted to what the relaxation and the schedule use finds a cheaper schedule, valid
+    /// for the validator and the referee at the same cost.
+    @Test func itImprovesTheGreedyScheduleOfSmall01() throws {
+        let instance = try SharedFiles.instance("small-01")
+        let engine = FormulationTests.engine(instance, PriorityGreedy.run(instance))
+        let index = engine.index
+        let validator = ScheduleValidator(index)
+        let before = CostEvaluator.cost(of: engine.solution(), index: index)
+        var search = BatchOptimizer.Search(engine: engine, bestCost: before, index: index, validator: validator, begin: .now,
+                                           cancellation: OptimizerCancellation(), progress: nil)
+        let improved = BatchOptimizer().relaxationGuidedSolve(&search, until: .now + .seconds(120), cancellation: search.cancellation)
+        #expect(improved)
+        let report = validator.validate(search.engine.solution())
+        #expect(report.isValid, "\(report.violations.prefix(3))")
+        #expect(report.cost.total < before.total)
+        #expect(abs(report.cost.total - search.bestCost.total) < 1e-6)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("rins-\(UUID().uuidString).json")
+        try Data(ExchangeFormat.write(search.engine.solution(), for: instance).utf8).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let referee = try Referee.judge(instance: SharedFiles.instanceURL("small-01"), solution: url)
+        #expect(referee.valid)
+        #expect(abs(referee.cost - report.cost.total) <= 1e-6 * max(1, referee.cost))
+    }
+
+    /// On generated clinics (groups, series, equipment) the step never makes a schedule dearer
+    /// or invalid, whatever it finds.
+    @Test(arguments: [1, 2, 3, 4] as [UInt64])
+    func itNeverMakesAScheduleDearerOrInvalid(seed: UInt64) throws {
+        let instance = ClinicGenerator.make(seed: seed, requests: 16)
+        let engine = FormulationTests.engine(instance, PriorityGreedy.run(instance))
+        let validator = ScheduleValidator(engine.index)
+        let before = CostEvaluator.cost(of: engine.solution(), index: engine.index)
+        var search = BatchOptimizer.Search(engine: engine, bestCost: before, index: engine.index, validator: validator, begin: .now,
+                                           cancellation: OptimizerCancellation(), progress: nil)
+        _ = BatchOptimizer().relaxationGuidedSolve(&search, until: .now + .seconds(60), cancellation: search.cancellation)
+        let report = validator.validate(search.engine.solution())
+        #expect(report.isValid, "seed \(seed): \(report.violations.prefix(3))")
+        #expect(report.cost.total <= before.total + 1e-9)
     }
 }

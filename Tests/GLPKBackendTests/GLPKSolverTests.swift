@@ -314,3 +314,50 @@ final class CapturingLogHandler: LogHandler, @unchecked Sendable {
         #expect(result.objective == 7)
     }
 }
+
+/// A model with some variables fixed at zero and taken out solves like the full model with them
+/// at zero, and the relaxation bounds the model.
+@Suite struct RestrictionTests {
+    let solver = GLPKSolver()
+
+    @Test(arguments: [UInt64(7), 8, 9])
+    func aRestrictionSolvesLikeTheModelWithThoseItemsLeftOut(seed: UInt64) throws {
+        let (values, weights, capacity) = Models.randomKnapsack(seed: seed, items: 14, capacityShare: 1.0 / 3)
+        let (model, x) = Models.knapsack(values: values, weights: weights, capacity: capacity)
+        let out: Set<Int> = [x[0].index, x[3].index, x[5].index]
+        let restriction = try #require(model.restricted(fixingAtZero: out))
+        #expect(restriction.model.variables.count == model.variables.count - out.count)
+        let result = try solver.solveSynchronously(restriction.model)
+        #expect(result.termination == .optimal)
+        let kept = x.indices.filter { !out.contains(x[$0].index) }
+        let best = Models.bruteForceKnapsack(values: kept.map { values[$0] }, weights: kept.map { weights[$0] }, capacity: capacity)
+        #expect(result.objective == best)
+        let full = restriction.expand(try #require(result.values))
+        #expect(model.violations(of: full).isEmpty)
+        #expect(out.allSatisfy { full[$0] == 0 })
+        #expect(model.objectiveValue(full) == best)
+        #expect(restriction.restrict(full) == result.values)
+    }
+
+    @Test func aRestrictionThatBreaksARowIsRefused() {
+        var model = MIPModel()
+        let a = model.addVariable("a", kind: .binary), b = model.addVariable("b", kind: .binary)
+        model.addConstraint([Term(a, 1), Term(b, 1)], .greaterOrEqual(1))
+        #expect(model.restricted(fixingAtZero: [a.index]) != nil)
+        #expect(model.restricted(fixingAtZero: [a.index, b.index]) == nil)
+        let fixedAtOne = { var m = MIPModel(); let c = m.addVariable("c", lowerBound: 1, upperBound: 2); _ = c; return m }()
+        #expect(fixedAtOne.restricted(fixingAtZero: [0]) == nil)
+    }
+
+    @Test(arguments: [UInt64(10), 11])
+    func theRelaxationBoundsTheModel(seed: UInt64) throws {
+        let (values, weights, capacity) = Models.randomKnapsack(seed: seed, items: 14, capacityShare: 1.0 / 3)
+        let (model, _) = Models.knapsack(values: values, weights: weights, capacity: capacity)
+        let relaxation = model.relaxation()
+        #expect(relaxation.variables.allSatisfy { $0.kind == .continuous })
+        let lp = try #require(try solver.solveSynchronously(relaxation).objective)
+        let integer = Models.bruteForceKnapsack(values: values, weights: weights, capacity: capacity)
+        #expect(lp >= integer - 1e-9)  // a maximisation: the relaxation is above
+        #expect(lp < values.reduce(0, +))  // the capacity binds
+    }
+}
