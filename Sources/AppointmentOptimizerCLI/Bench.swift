@@ -28,6 +28,15 @@ struct Bench: ParsableCommand {
 
     static let tierLimits: [(String, Double)] = [("tiny", 30), ("small", 60), ("medium", 120), ("large", 300), ("xl", 600)]
 
+    /// An instance's name without a format prefix (`v2-medium-01` is a medium instance).
+    static func withoutFormatPrefix(_ name: String) -> Substring {
+        guard name.first == "v", let dash = name.firstIndex(of: "-"),
+              name[name.index(after: name.startIndex)..<dash].allSatisfy(\.isNumber), dash > name.index(after: name.startIndex) else {
+            return Substring(name)
+        }
+        return name[name.index(after: dash)...]
+    }
+
     struct Row {
         var instance: String, tier: String, strategy: String
         var valid: Bool, refereeValid: Bool?
@@ -46,7 +55,7 @@ struct Bench: ParsableCommand {
         var files = (try? fm.contentsOfDirectory(atPath: folder))?.filter { $0.hasSuffix(".json") }.sorted() ?? []
         if let only { files = files.filter { f in only.split(separator: ",").contains { f.hasPrefix($0) } } }
         let order = Self.tierLimits.map(\.0)
-        func tierRank(_ file: String) -> Int { order.firstIndex { file.hasPrefix($0) } ?? order.count }
+        func tierRank(_ file: String) -> Int { order.firstIndex { Self.withoutFormatPrefix(file).hasPrefix($0) } ?? order.count }
         files.sort { (tierRank($0), $0) < (tierRank($1), $1) }
         let chosen = strategies.split(separator: ",").map(String.init)
         let known = ["earliest", "best-fit", "batch", "best-fit+batch"]
@@ -62,7 +71,7 @@ struct Bench: ParsableCommand {
         let total = files.count * chosen.count
         for file in files {
             let model = try loadInstance("\(folder)/\(file)")
-            let tier = Self.tierLimits.first { model.name.hasPrefix($0.0) }?.0 ?? "other"
+            let tier = Self.tierLimits.first { Self.withoutFormatPrefix(model.name).hasPrefix($0.0) }?.0 ?? "other"
             let limit = (Self.tierLimits.first { $0.0 == tier }?.1 ?? 60) * scale
             for strategy in chosen {
                 Self.progress(rows.count, total, "\(model.name) \(strategy)")

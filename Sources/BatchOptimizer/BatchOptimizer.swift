@@ -84,8 +84,9 @@ public struct OptimizationResult: Sendable {
     public var neighbourhoods: Int
     /// Schedules kept, each valid and cheaper than the one before.
     public var improvements: Int
-    /// A proven lower bound on the optimum: the higher of the whole model's (small instances)
-    /// and ``BatchOptimizer/relaxationBound(_:)`` (every instance).
+    /// A proven lower bound on the optimum: the highest of the whole model's (small instances),
+    /// ``BatchOptimizer/capacityBound(_:timeLimit:solver:)`` (larger ones, when its LP ends in
+    /// time) and ``BatchOptimizer/relaxationBound(_:)`` (every instance).
     public var bound: Double?
     /// Why the run ended.
     public var stop: Stop
@@ -222,10 +223,21 @@ public struct BatchOptimizer: Sendable {
         // at least 40 s are left, else on one core beside the neighbourhood search; the cheapest
         // schedule wins.
         var exactBound: Double?
+        var capacityBound: Double?
         if instance.requests.count <= parameters.exactRequestLimit, let whole = wholeModel(search) {
             exactBound = solveWhole(whole, &search, parameters: parameters, until: deadline, cancellation: cancellation)
         } else {
+            // The capacity relaxation's LP runs beside the search, for at most half the time left:
+            // it bounds the instance, it does not change the schedule.
+            let slot = Mutex<Double?>(nil)
+            let group = DispatchGroup()
+            let lpLimit = (deadline - clock.now) / 2, solver = self.solver
+            DispatchQueue.global().async(group: group) {
+                slot.withLock { $0 = Self.capacityBound(index: index, timeLimit: lpLimit, solver: solver, cancellation: cancellation) }
+            }
             searchNeighbourhoods(&search, parameters: parameters, until: deadline)
+            group.wait()
+            capacityBound = slot.withLock { $0 }
         }
 
         let engineFinal = search.engine
@@ -244,9 +256,10 @@ public struct BatchOptimizer: Sendable {
             else if search.exhausted { .localOptimum }
             else if search.neighbourhoods >= parameters.maxNeighbourhoods ?? .max { .neighbourhoodLimit }
             else { .timeLimit }
-        // The relaxation's bound holds for every size; the whole model's, when there is one, is
-        // usually higher. Both are valid: the higher is reported (never above the cost found).
-        let relaxed = Self.relaxationBound(index: index)
+        // The per-request relaxation's bound holds for every size; the capacity relaxation's and
+        // the whole model's are usually higher. All are valid: the highest is reported (never
+        // above the cost found).
+        let relaxed = max(Self.relaxationBound(index: index), capacityBound ?? -.infinity)
         let bound = min(max(exactBound ?? relaxed, relaxed), finalCost.cost.total)
         return OptimizationResult(solution: final, cost: finalCost.cost, startCost: startCost, wallTime: clock.now - begin,
                                   neighbourhoods: search.neighbourhoods, improvements: search.improvements, bound: bound,
