@@ -96,10 +96,13 @@ struct Bench: ParsableCommand {
                     bound = result.bound
                 }
                 let wall = Self.seconds(clock.now - start)
-                let report = ScheduleValidator(model).validate(solution)
+                // A replay decides each new booking at its request's arrival, and is judged so
+                // (format 2: rule 13 against the arrival, not the instance's decision time).
+                let online = strategy == "earliest" || strategy == "best-fit"
+                let report = ScheduleValidator(model).validate(solution, online: online)
                 let path = "\(out)/\(model.name)-\(strategy).json"
                 try writeSolution(solution, for: model, to: path)
-                let refereeValid = useReferee ? Self.refereeAccepts(referee, "\(folder)/\(file)", path) : nil
+                let refereeValid = useReferee ? Self.refereeAccepts(referee, "\(folder)/\(file)", path, online: online) : nil
                 curve.append((wall, report.cost.total))
                 rows.append(Row(instance: model.name, tier: tier, strategy: strategy, valid: report.isValid, refereeValid: refereeValid,
                                 cost: report.cost, unscheduled: report.unscheduled, wallSeconds: wall, peakMB: Self.peakMB(),
@@ -138,10 +141,10 @@ struct Bench: ParsableCommand {
         return Double(usage.ru_maxrss) / 1024
     }
 
-    static func refereeAccepts(_ referee: String, _ instance: String, _ solution: String) -> Bool {
+    static func refereeAccepts(_ referee: String, _ instance: String, _ solution: String, online: Bool) -> Bool {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", referee, instance, solution]
+        p.arguments = ["python3", referee] + (online ? ["--online"] : []) + [instance, solution]
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
         guard (try? p.run()) != nil else { return false }

@@ -8,6 +8,24 @@ import TestSupport
 
 /// `appointment-optimizer bench` on the tiny instances: its CSV, every row valid, a well-formed SVG.
 @Suite struct BenchCommandTests {
+    /// The replays of a format-2 instance are online replays and judged so, by the validator and
+    /// by `referee.py --online` (judged offline, v2-medium-01's were refused under rule 13); the
+    /// instance sits in its tier, not in "other".
+    @Test func formatTwoReplaysAreJudgedOnlineInTheirTier() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let run = try CommandRunner.run(["bench", "--instances", SharedFiles.shared.appendingPathComponent("instances").path,
+                                         "--only", "v2-medium", "--strategies", "earliest,best-fit", "--out", out.path])
+        #expect(run.status == 0, "\(run.stderr.suffix(500))")
+        let csv = try String(contentsOf: out.appendingPathComponent("results.csv"), encoding: .utf8)
+        let rows = csv.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        #expect(rows.count == 2)
+        for row in rows {
+            #expect(row[0] == "v2-medium-01" && row[1] == "medium", "\(row)")
+            #expect(row[3] == "true" && row[4] == "true", "\(row)")
+        }
+    }
+
     @Test func theHarnessRunsTheTinyInstancesAndWritesItsOutputs() throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: out) }
