@@ -30,6 +30,7 @@ extension BatchOptimizer {
     /// this program sees how much fits; ``relaxationBound(_:)`` does not.
     ///
     /// - Parameters:
+    ///   - instance: the clinic to bound.
     ///   - timeLimit: for the linear program; nil when it does not reach its optimum in time
     ///     (only an optimum is a bound).
     ///   - solver: the LP solver (GLPK by default).

@@ -164,6 +164,7 @@ public struct MIPModel: Sendable, Hashable {
 extension MIPModel {
     /// This model with the variables in `zero` fixed at zero and removed.
     ///
+    /// - Parameter zero: indices (in ``variables``) of the variables to fix at zero.
     /// - Returns: nil when some row cannot hold with them at zero (a row left without terms
     ///   whose bounds exclude zero, or a removed variable whose bounds exclude zero).
     /// - Complexity: O(variables + non-zeros).

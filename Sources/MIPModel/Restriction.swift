@@ -14,6 +14,8 @@ public struct Restriction: Sendable {
     public let fullCount: Int
 
     /// The full model's values for a solution of ``model`` (zero for the variables taken out).
+    ///
+    /// - Parameter values: one value per variable of ``model``.
     public func expand(_ values: [Double]) -> [Double] {
         var full = [Double](repeating: 0, count: fullCount)
         for (j, o) in original.enumerated() where j < values.count { full[o] = values[j] }
@@ -21,6 +23,8 @@ public struct Restriction: Sendable {
     }
 
     /// The restricted model's values of a full-model assignment (for a warm start).
+    ///
+    /// - Parameter values: one value per variable of the full model.
     public func restrict(_ values: [Double]) -> [Double] {
         original.map { values[$0] }
     }
