@@ -30,11 +30,7 @@ struct Bench: ParsableCommand {
 
     /// An instance's name without a format prefix (`v2-medium-01` is a medium instance).
     static func withoutFormatPrefix(_ name: String) -> Substring {
-        guard name.first == "v", let dash = name.firstIndex(of: "-"),
-              name[name.index(after: name.startIndex)..<dash].allSatisfy(\.isNumber), dash > name.index(after: name.startIndex) else {
-            return Substring(name)
-        }
-        return name[name.index(after: dash)...]
+        name.prefixMatch(of: /v[0-9]+-/).map { name[$0.range.upperBound...] } ?? Substring(name)
     }
 
     struct Row {

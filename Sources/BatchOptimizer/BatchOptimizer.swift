@@ -139,8 +139,11 @@ public struct BatchOptimizer: Sendable {
     /// Each neighbourhood and the whole model, at debug level (sizes, objective, termination).
     public var logger: Logger
 
+    /// The label of the optimiser's log, unless another logger is given.
+    @usableFromInline static let loggerLabel = "AppointmentOptimizer.Batch"
+
     /// Creates an optimiser that solves with `solver` and logs to `logger`.
-    public init(solver: any SynchronousMIPSolver = GLPKSolver(), logger: Logger = Logger(label: "AppointmentOptimizer.Batch")) {
+    public init(solver: any SynchronousMIPSolver = GLPKSolver(), logger: Logger = Logger(label: BatchOptimizer.loggerLabel)) {
         self.solver = solver
         self.logger = logger
     }
@@ -231,9 +234,9 @@ public struct BatchOptimizer: Sendable {
             // it bounds the instance, it does not change the schedule.
             let slot = Mutex<Double?>(nil)
             let group = DispatchGroup()
-            let lpLimit = (deadline - clock.now) / 2, solver = self.solver
+            let lpLimit = (deadline - clock.now) / 2, solver = self.solver, logger = self.logger
             DispatchQueue.global().async(group: group) {
-                slot.withLock { $0 = Self.capacityBound(index: index, timeLimit: lpLimit, solver: solver, cancellation: cancellation) }
+                slot.withLock { $0 = Self.capacityBound(index: index, timeLimit: lpLimit, solver: solver, cancellation: cancellation, logger: logger) }
             }
             searchNeighbourhoods(&search, parameters: parameters, until: deadline)
             group.wait()
@@ -290,6 +293,11 @@ public struct BatchOptimizer: Sendable {
         mutating func apply(_ sub: Subproblem, values: [Double]) -> Bool {
             guard let trial = sub.schedule(values, on: engine) else { return false }
             return keep(trial)
+        }
+
+        /// Keeps `proven` as the bound when it is higher than the one so far (never above the cost found).
+        mutating func raiseBound(to proven: Double) {
+            bound = min(max(bound ?? -.infinity, proven), bestCost.total)
         }
 
         /// Makes `trial` the schedule when it is valid and cheaper by the spec's cost.

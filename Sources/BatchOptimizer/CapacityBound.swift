@@ -38,11 +38,12 @@ extension BatchOptimizer {
     ///   per role and qualified class of that day; its solve dominates.
     public static func capacityBound(_ instance: Instance, timeLimit: Duration,
                                      solver: any SynchronousMIPSolver = BatchOptimizer().solver) -> Double? {
-        capacityBound(index: InstanceIndex(instance), timeLimit: timeLimit, solver: solver, cancellation: OptimizerCancellation())
+        capacityBound(index: InstanceIndex(instance), timeLimit: timeLimit, solver: solver, cancellation: OptimizerCancellation(),
+                      logger: Logger(label: loggerLabel))
     }
 
     static func capacityBound(index: InstanceIndex, timeLimit: Duration, solver: any SynchronousMIPSolver,
-                              cancellation: OptimizerCancellation) -> Double? {
+                              cancellation: OptimizerCancellation, logger: Logger) -> Double? {
         let deadline = ContinuousClock.now + timeLimit
         let instance = index.instance
         let objective = instance.objective
@@ -125,7 +126,6 @@ extension BatchOptimizer {
         }
         model.objectiveConstant = penalties
         guard deadline > .now else { return nil }
-        let logger = Logger(label: "AppointmentOptimizer.Batch")
         guard let result = cancellation.whileSolving(with: solver, { token in
             Self.solve(solver, model, parameters: SolveParameters(timeLimit: deadline - .now), token: token, logger: logger,
                        what: "capacity bound")

@@ -84,7 +84,7 @@ extension BatchOptimizer {
         guard whole.exact, let bound = result.bestBound else { return search.bound }
         // A bound from an earlier solve of the same model may be higher: keep the highest.
         let proven = (result.termination == .optimal ? result.objective ?? bound : bound) + whole.constant
-        search.bound = min(max(search.bound ?? -.infinity, proven), search.bestCost.total)
+        search.raiseBound(to: proven)
         search.progress?.report(OptimizerEvent(elapsed: ContinuousClock.now - search.begin, cost: search.bestCost,
                                         neighbourhoods: search.neighbourhoods, improvements: search.improvements, bound: search.bound))
         return search.bound
@@ -193,10 +193,11 @@ extension BatchOptimizer {
         }), let point = lp.values else { return false }
         // The relaxation of a model that holds every request that can change bounds the instance.
         if whole.exact, lp.termination == .optimal, let objective = lp.objective {
-            search.bound = min(max(search.bound ?? -.infinity, objective + whole.constant), search.bestCost.total)
+            search.raiseBound(to: objective + whole.constant)
         }
-        var out = Set<Int>()
+        var out = Set<Int>(), placements = 0
         for (j, variable) in whole.sub.model.variables.enumerated() where variable.kind != .continuous {
+            placements += 1
             if point[j] <= 1e-6 && whole.sub.warmStart[j] < 0.5 { out.insert(j) }
         }
         guard deadline > .now, let restriction = whole.sub.model.restricted(fixingAtZero: out),
@@ -206,7 +207,7 @@ extension BatchOptimizer {
                              token: token, logger: logger, what: "whole (relaxation-guided)")
               }), let restrictedValues = result.values else { return false }
         let values = restriction.expand(restrictedValues)
-        let kept = restriction.model.variables.count
+        let kept = placements - out.count  // binary variables left free
         search.neighbourhoods += 1
         let better = search.apply(whole.sub, values: values)
         logger.debug("relaxation-guided model solved", metadata: [

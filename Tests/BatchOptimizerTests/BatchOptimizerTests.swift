@@ -130,9 +130,7 @@ import TestSupport
     /// With node limits and a neighbourhood budget the run is reproducible: twice the same schedule.
     @Test func aBudgetedRunIsReproducible() throws {
         let instance = try SharedFiles.instance("medium-02-dst")
-        var parameters = OptimizerParameters(timeLimit: .seconds(120), seed: 7)
-        parameters.nodeLimit = 100
-        parameters.maxNeighbourhoods = 16
+        let parameters = OptimizerParameters.budgeted(nodes: 100, neighbourhoods: 16, seed: 7, timeLimit: .seconds(120))
         let first = try BatchOptimizer().optimize(instance, parameters: parameters)
         let second = try BatchOptimizer().optimize(instance, parameters: parameters)
         #expect(first.neighbourhoods >= 16)
@@ -210,10 +208,8 @@ import TestSupport
 @Suite struct LongHorizonOptimizerTests {
     @Test func aHorizonToTheYear9999IsOptimisedLikeItsShifts() throws {
         let instance = try SharedFiles.instanceToTheYear9999("small-01")
-        var parameters = OptimizerParameters(timeLimit: .seconds(30), seed: 3)
+        var parameters = OptimizerParameters.budgeted(nodes: 200, neighbourhoods: 12, seed: 3, timeLimit: .seconds(30))
         parameters.exactRequestLimit = 0
-        parameters.nodeLimit = 200
-        parameters.maxNeighbourhoods = 12
         let result = try BatchOptimizer().optimize(instance, parameters: parameters)
         #expect(result.stop == .neighbourhoodLimit)
         #expect(result.improvements > 0)

@@ -57,9 +57,7 @@ import TestSupport
     @Test func anySynchronousSolverCanBeGiven() throws {
         let instance = try SharedFiles.instance("medium-01")
         let solver = Counting()
-        var parameters = OptimizerParameters(timeLimit: .seconds(30), seed: 2)
-        parameters.nodeLimit = 100
-        parameters.maxNeighbourhoods = 8
+        let parameters = OptimizerParameters.budgeted(nodes: 100, neighbourhoods: 8, seed: 2, timeLimit: .seconds(30))
         let result = try BatchOptimizer(solver: solver).optimize(instance, parameters: parameters)
         #expect(solver.solves.withLock { $0 } >= 8)
         #expect(solver.tokens.withLock { $0 } == solver.solves.withLock { $0 })
@@ -69,9 +67,7 @@ import TestSupport
 
     @Test func aSolverThatFailsLeavesTheStartAsItIs() throws {
         let instance = try SharedFiles.instance("small-02")
-        var parameters = OptimizerParameters(timeLimit: .seconds(30), seed: 2)
-        parameters.nodeLimit = 100
-        parameters.maxNeighbourhoods = 8
+        var parameters = OptimizerParameters.budgeted(nodes: 100, neighbourhoods: 8, seed: 2, timeLimit: .seconds(30))
         parameters.exactRequestLimit = 0
         let result = try BatchOptimizer(solver: Failing()).optimize(instance, parameters: parameters)
         #expect(result.neighbourhoods >= 8)
