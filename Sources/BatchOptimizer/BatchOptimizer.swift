@@ -234,9 +234,10 @@ public struct BatchOptimizer: Sendable {
             // it bounds the instance, it does not change the schedule.
             let slot = Mutex<Double?>(nil)
             let group = DispatchGroup()
-            let lpLimit = (deadline - clock.now) / 2, solver = self.solver, logger = self.logger
+            let lpLimit = (deadline - clock.now) / 2, solver = self.solver, logger = self.logger, target = bestCost.total
             DispatchQueue.global().async(group: group) {
-                slot.withLock { $0 = Self.capacityBound(index: index, timeLimit: lpLimit, solver: solver, cancellation: cancellation, logger: logger) }
+                slot.withLock { $0 = Self.capacityBound(index: index, timeLimit: lpLimit, solver: solver, cancellation: cancellation,
+                                                        logger: logger, target: target) }
             }
             searchNeighbourhoods(&search, parameters: parameters, until: deadline)
             group.wait()

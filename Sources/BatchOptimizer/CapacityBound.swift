@@ -29,13 +29,20 @@ extension BatchOptimizer {
     /// Where clinics are overloaded, most of the cost is the penalties of what does not fit, and
     /// this program sees how much fits; ``relaxationBound(_:)`` does not.
     ///
+    /// Two ways to it: the Lagrangian dual of the minutes rows, by subgradient steps, for up to a
+    /// third of the time (each request then chooses alone at the minutes' prices; every step's
+    /// value is a bound, so a bound comes in seconds even where the LP takes minutes), then the LP
+    /// by GLPK, whose optimum is the relaxation's best. The higher value is returned.
+    ///
     /// - Parameters:
     ///   - instance: the clinic to bound.
-    ///   - timeLimit: for the linear program; nil when it does not reach its optimum in time
-    ///     (only an optimum is a bound).
+    ///   - timeLimit: for both; an LP that does not reach its optimum in time counts for
+    ///     nothing (only an optimum is a bound), the Lagrangian's best step stands.
     ///   - solver: the LP solver (GLPK by default).
+    /// - Returns: the bound; nil only when cancelled before a first Lagrangian step.
     /// - Complexity: the LP has one `y` per request, location and day it can go to, and one `z`
-    ///   per role and qualified class of that day; its solve dominates.
+    ///   per role and qualified class of that day; its solve dominates. A Lagrangian step is one
+    ///   pass over the `z`.
     public static func capacityBound(_ instance: Instance, timeLimit: Duration,
                                      solver: any SynchronousMIPSolver = BatchOptimizer().solver) -> Double? {
         capacityBound(index: InstanceIndex(instance), timeLimit: timeLimit, solver: solver, cancellation: OptimizerCancellation(),
@@ -43,95 +50,24 @@ extension BatchOptimizer {
     }
 
     static func capacityBound(index: InstanceIndex, timeLimit: Duration, solver: any SynchronousMIPSolver,
-                              cancellation: OptimizerCancellation, logger: Logger) -> Double? {
+                              cancellation: OptimizerCancellation, logger: Logger, target: Double? = nil) -> Double? {
         let deadline = ContinuousClock.now + timeLimit
-        let instance = index.instance
-        let objective = instance.objective
-        let horizonStart = instance.horizon.start
-        struct ClassDay: Hashable { var skills: [String]; var location: String; var day: Int }
-        // Sessions by class and day, and the classes' minutes.
-        var sessionsOf: [ClassDay: [TimeSpan]] = [:]
-        var capacity: [ClassDay: Int] = [:]
-        for (p, provider) in instance.providers.enumerated() {
-            let skills = Array(Set(provider.skills)).sorted()
-            for session in index.sessions[p] {
-                let day = Int((Double(session.span.start - horizonStart) / 1440).rounded(.down))
-                let key = ClassDay(skills: skills, location: session.location, day: day)
-                sessionsOf[key, default: []].append(session.span)
-                capacity[key, default: 0] += session.span.end - session.span.start
-            }
-        }
-        let classDays = sessionsOf.keys.sorted { ($0.day, $0.location, $0.skills.joined(separator: ",")) < ($1.day, $1.location, $1.skills.joined(separator: ",")) }
-
-        var model = MIPModel(name: "capacity-bound")
-        var rows: [ClassDay: [Term]] = [:]
-        var penalties = 0.0
-        for (r, request) in instance.requests.enumerated() {
-            let penalty = objective.unscheduledPenalty[request.priority]
-            // A request with a booking is always assigned (rule 10): no penalty, whatever this finds.
-            guard let t = index.requestType[r] else {
-                if request.current == nil { penalties += penalty }
-                continue
-            }
-            let type = instance.appointmentTypes[t]
-            let inPerson = !type.roomKinds.isEmpty
-            let duration = type.durationMinutes
-            // Per (location, day): for each role, the classes that admit a start, and the earliest.
-            struct Place: Hashable { var location: String; var day: Int }
-            var options: [Place: [[(ClassDay, Int)]]] = [:]
-            for (k, role) in type.roles.enumerated() {
-                for key in classDays where role.skills.allSatisfy(key.skills.contains) {
-                    if inPerson, let allowed = request.locations, !allowed.contains(key.location) { continue }
-                    // The earliest start in the window that one of the class's sessions of that day admits.
-                    var earliest: Int?
-                    for span in sessionsOf[key]! {
-                        let lo = max(request.earliest, span.start)
-                        if lo <= request.latest, lo <= span.end - duration { earliest = min(earliest ?? lo, lo) }
-                    }
-                    guard let earliest else { continue }
-                    let place = Place(location: inPerson ? key.location : "", day: key.day)
-                    var perRole = options[place] ?? Array(repeating: [], count: type.roles.count)
-                    perRole[k].append((key, earliest))
-                    options[place] = perRole
-                }
-            }
-            var placed: [Term] = []
-            for place in options.keys.sorted(by: { ($0.day, $0.location) < ($1.day, $1.location) }) {
-                let perRole = options[place]!
-                guard perRole.allSatisfy({ !$0.isEmpty }) else { continue }
-                let start = perRole.map { $0.map(\.1).min()! }.max()!
-                let lead = objective.leadCostPerDay[request.priority] * Double(start - request.earliest) / 1440
-                let y = model.addVariable("y_\(r)_\(place.location)_\(place.day)", upperBound: 1, objective: lead - penalty)
-                placed.append(Term(y, 1))
-                for (k, classes) in perRole.enumerated() {
-                    var fill: [Term] = [Term(y, -1)]
-                    for (key, _) in classes {
-                        let z = model.addVariable("z_\(r)_\(k)_\(key.location)_\(key.day)", upperBound: 1)
-                        fill.append(Term(z, 1))
-                        rows[key, default: []].append(Term(z, Double(duration)))
-                    }
-                    model.addConstraint(fill, .equal(0), name: "roles_\(r)_\(k)_\(place.day)")
-                }
-            }
-            guard !placed.isEmpty else {
-                if request.current == nil { penalties += penalty }
-                continue
-            }
-            penalties += penalty
-            model.addConstraint(placed, request.current != nil ? .equal(1) : .lessOrEqual(1), name: "once_\(r)")
-        }
-        for key in classDays {
-            guard let terms = rows[key] else { continue }
-            model.addConstraint(terms, .lessOrEqual(Double(capacity[key]!)), name: "minutes_\(key.location)_\(key.day)")
-        }
-        model.objectiveConstant = penalties
-        guard deadline > .now else { return nil }
+        let program = CapacityProgram(index)
+        // The Lagrangian dual first (a third of the time at most): a bound at every step, in
+        // seconds even where the LP takes minutes. Then the LP, whose optimum is the best the
+        // relaxation gives.
+        let lagrangian = program.lagrangianBound(target: target, until: .now + timeLimit / 3, cancellation: cancellation)
+        logger.debug("capacity bound: Lagrangian dual", metadata: [
+            "bound": "\(lagrangian.bound)", "iterations": "\(lagrangian.iterations)", "terms": "\(program.classes.count)"])
+        guard lagrangian.bound.isFinite else { return nil }
+        guard deadline > .now, !cancellation.isCancelled else { return lagrangian.bound }
+        let model = program.linearProgram()
         guard let result = cancellation.whileSolving(with: solver, { token in
             Self.solve(solver, model, parameters: SolveParameters(timeLimit: deadline - .now), token: token, logger: logger,
                        what: "capacity bound")
-        }) else { return nil }
+        }) else { return lagrangian.bound }
         // Only an optimum bounds the schedules; a hair below it, for the LP's rounding.
-        guard result.termination == .optimal, let value = result.objective else { return nil }
-        return value - 1e-7 * max(1, abs(value))
+        guard result.termination == .optimal, let value = result.objective else { return lagrangian.bound }
+        return max(lagrangian.bound, value - 1e-7 * max(1, abs(value)))
     }
 }
