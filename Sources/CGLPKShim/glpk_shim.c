@@ -129,6 +129,7 @@ typedef struct solve_state {
     double bound;
     int stopped_by_deadline;
     int stopped_by_node_limit;
+    int presolving;                   /* glp_intopt presolves: its columns are not the model's */
 } solve_state;
 
 static int should_stop(solve_state *s) {
@@ -144,6 +145,22 @@ static void report(solve_state *s, int event, int nodes) {
 }
 
 static int better(const aog_model *m, double a, double b) { return m->maximize ? a > b : a < b; }
+
+/* Branches on the most fractional column that the model marks to go first, down branch first;
+ * leaves the choice to GLPK when none is fractional. */
+static void branch_on_marked(glp_tree *T, const aog_model *m) {
+    glp_prob *P = glp_ios_get_prob(T);
+    int chosen = 0;
+    double most = 0;
+    for (int j = 1; j <= m->n_cols; j++) {
+        if (!m->branch_first[j - 1] || !glp_ios_can_branch(T, j)) continue;
+        double v = glp_get_col_prim(P, j);
+        double f = v - floor(v);
+        double distance = f < 1 - f ? f : 1 - f;
+        if (distance > most) { most = distance; chosen = j; }
+    }
+    if (chosen != 0) glp_ios_branch_upon(T, chosen, GLP_DN_BRNCH);
+}
 
 static void on_tree(glp_tree *T, void *info) {
     solve_state *s = info;
@@ -162,6 +179,9 @@ static void on_tree(glp_tree *T, void *info) {
                 report(s, AOG_EVENT_WARM_START, t_cnt);
             }
         }
+        break;
+    case GLP_IBRANCH:
+        if (s->model->branch_first != NULL && !s->presolving) branch_on_marked(T, s->model);
         break;
     default:
         break;
@@ -303,6 +323,7 @@ int aog_solve(const aog_model *m, aog_solve_args *a) {
             }
             iocp.tm_lim = remaining_ms(&s, 0x7fffffff);
             iocp.cb_func = on_tree;
+            s.presolving = iocp.presolve == GLP_ON;
             /* GLPK's presolve and the LP of the presolved problem call no callback: do not start
              * them when the solve is already to stop. */
             int found = 0;

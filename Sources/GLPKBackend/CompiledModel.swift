@@ -56,6 +56,11 @@ final class CompiledModel {
         raw.nz_row = UnsafePointer(rows.baseAddress)
         raw.nz_col = UnsafePointer(cols.baseAddress)
         raw.nz_val = UnsafePointer(vals.baseAddress)
+        if model.variables.contains(where: \.branchesFirst) {
+            let marks = int(n)
+            for (j, v) in model.variables.enumerated() where v.branchesFirst { marks[j] = 1 }
+            raw.branch_first = UnsafePointer(marks.baseAddress)
+        }
         if withNames {
             raw.col_names = UnsafePointer(names(model.variables.map { Self.symbol($0.name) }).baseAddress)
             raw.row_names = UnsafePointer(names(model.constraints.map { Self.symbol($0.name) }).baseAddress)

@@ -32,6 +32,9 @@ public struct VariableDefinition: Sendable, Hashable {
     public var upperBound: Double
     /// The variable's coefficient in the objective.
     public var objective: Double
+    /// Whether branch and bound branches on this variable, while it is fractional, before any
+    /// variable without the mark (the most fractional first, its down branch first).
+    public var branchesFirst: Bool = false
 }
 
 /// `lower ≤ Σ coefficient · variable ≤ upper`; either side may be infinite.
@@ -111,12 +114,21 @@ public struct MIPModel: Sendable, Hashable {
     }
 
     /// Adds a variable. Binary variables have bounds [0, 1] whatever is given.
+    ///
+    /// - Parameters:
+    ///   - name: for exports and messages.
+    ///   - kind: continuous, integer or binary.
+    ///   - lowerBound: the least value; `-.infinity` for none.
+    ///   - upperBound: the greatest value; `.infinity` for none.
+    ///   - objective: the coefficient in the objective.
+    ///   - branchesFirst: branch on it before unmarked variables (``VariableDefinition/branchesFirst``).
+    /// - Returns: the new variable.
     @discardableResult
     public mutating func addVariable(_ name: String, kind: VariableKind = .continuous, lowerBound: Double = 0,
-                                     upperBound: Double = .infinity, objective: Double = 0) -> Variable {
+                                     upperBound: Double = .infinity, objective: Double = 0, branchesFirst: Bool = false) -> Variable {
         let binary = kind == .binary
         variables.append(VariableDefinition(name: name, kind: kind, lowerBound: binary ? 0 : lowerBound,
-                                            upperBound: binary ? 1 : upperBound, objective: objective))
+                                            upperBound: binary ? 1 : upperBound, objective: objective, branchesFirst: branchesFirst))
         return Variable(index: variables.count - 1)
     }
 
@@ -131,6 +143,15 @@ public struct MIPModel: Sendable, Hashable {
         var relaxed = self
         for j in relaxed.variables.indices { relaxed.variables[j].kind = .continuous }
         return relaxed
+    }
+
+    /// Marks `variable` to be branched on before unmarked ones (``VariableDefinition/branchesFirst``), or unmarks it.
+    ///
+    /// - Parameters:
+    ///   - variable: the variable to mark.
+    ///   - value: whether it branches first.
+    public mutating func setBranchesFirst(_ variable: Variable, _ value: Bool = true) {
+        variables[variable.index].branchesFirst = value
     }
 
     /// Sets the objective coefficient of `variable`.

@@ -31,6 +31,9 @@ typedef struct aog_model {
     const int *nz_row;                /* [n_nz] */
     const int *nz_col;                /* [n_nz] */
     const double *nz_val;             /* [n_nz] */
+    const int *branch_first;          /* [n_cols] or NULL: 1 marks columns that branch and bound branches on
+                                         first (most fractional, down branch first); ignored under presolve,
+                                         which renumbers the columns */
 } aog_model;
 
 /* Termination codes of aog_solve. */
