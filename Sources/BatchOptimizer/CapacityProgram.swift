@@ -178,8 +178,7 @@ struct CapacityProgram {
     /// `maxIterations`: Polyak's rule towards `target` (an upper bound, such as a schedule's cost)
     /// or twice the best value so far, whichever is higher, with a step factor halved after 30
     /// steps without a better value. (Measured on medium-01 without a target: 98.9 % of the LP's
-    /// optimum in 1,401 steps; a target 5 % or 1 % above the best value, or halving after 15
-    /// steps, stayed at 93–96 % after 2,000.) Each value is a valid bound (see ``lagrangian(at:use:)``); the
+    /// optimum in 1,401 steps; targets 1–30 % above the best value stayed at 93–98.5 % after 2,000.) Each value is a valid bound (see ``lagrangian(at:use:)``); the
     /// dual's optimum equals the LP's, since each request's choice alone is an integral polytope.
     func lagrangianBound(target: Double?, until deadline: ContinuousClock.Instant, cancellation: OptimizerCancellation,
                          maxIterations: Int = 2_000) -> (bound: Double, iterations: Int) {
