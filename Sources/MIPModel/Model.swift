@@ -93,7 +93,7 @@ public enum ObjectiveSense: Sendable, Hashable {
 
 /// A mixed-integer linear program, independent of any solver.
 ///
-/// Built with ``addVariable(_:kind:lowerBound:upperBound:objective:)`` and
+/// Built with ``addVariable(_:kind:lowerBound:upperBound:objective:branchesFirst:)`` and
 /// ``addConstraint(_:_:name:group:)``; checked by ``validate()`` before any backend sees it.
 public struct MIPModel: Sendable, Hashable {
     /// The model's name, passed to the solver and written in exports.

@@ -183,3 +183,33 @@ import TestSupport
         #expect(abs(referee.cost - optimum) <= 1e-6 * max(1, referee.cost))
     }
 }
+
+/// Restarts from an earlier schedule when the search is stuck.
+@Suite struct RestartTests {
+    /// On generated clinics, a search marked stuck restarts from the priority greedy's schedule
+    /// for a few seconds: the schedule it ends with is valid and never dearer than the one it had,
+    /// and the restart's neighbourhoods are counted.
+    @Test(arguments: [5, 6] as [UInt64])
+    func restartsNeverMakeTheScheduleDearerOrInvalid(seed: UInt64) throws {
+        let instance = ClinicGenerator.make(seed: seed, requests: 16)
+        let engine = FormulationTests.engine(instance, PriorityGreedy.run(instance))
+        let validator = ScheduleValidator(engine.index)
+        let start = CostEvaluator.cost(of: engine.solution(), index: engine.index)
+        var search = BatchOptimizer.Search(engine: engine, bestCost: start, index: engine.index, validator: validator, begin: .now,
+                                           cancellation: OptimizerCancellation(), progress: nil)
+        let optimizer = BatchOptimizer()
+        var parameters = OptimizerParameters(timeLimit: .seconds(4), seed: seed)
+        parameters.parallelNeighbourhoods = 1
+        let origin = search
+        optimizer.searchNeighbourhoods(&search, parameters: parameters, until: .now + .seconds(2))
+        let before = search.bestCost.total, neighbourhoodsBefore = search.neighbourhoods
+        search.exhausted = true
+        optimizer.restartWhileStuck(&search, from: origin, parameters: parameters, until: .now + .seconds(4),
+                                    stop: OptimizerCancellation())
+        let report = validator.validate(search.engine.solution())
+        #expect(report.isValid, "seed \(seed): \(report.violations.prefix(3))")
+        #expect(report.cost.total <= before + 1e-9)
+        #expect(abs(report.cost.total - search.bestCost.total) < 1e-6)
+        #expect(search.neighbourhoods > neighbourhoodsBefore)
+    }
+}
