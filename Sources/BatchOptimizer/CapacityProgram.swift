@@ -155,23 +155,22 @@ struct CapacityProgram {
             var best = booked[q] ? Double.infinity : 0
             for o in optionStart[q]..<optionStart[q + 1] {
                 var charge = 0.0
-                for i in roleStart[o]..<roleStart[o + 1] {
-                    var cheapest = Double.infinity
-                    for c in classes[classStart[i]..<classStart[i + 1]] { cheapest = min(cheapest, price[Int(c)]) }
-                    charge += cheapest
-                }
+                for i in roleStart[o]..<roleStart[o + 1] { charge += price[cheapestClass(i, price)] }
                 let v = lead[o] - penalty[q] + duration[q] * charge
                 if v < best { best = v; bestOption = o }
             }
-            guard bestOption >= 0 else { value += best; continue }
             value += best
-            for i in roleStart[bestOption]..<roleStart[bestOption + 1] {
-                var cheapest = Int(classes[classStart[i]])
-                for c in classes[classStart[i]..<classStart[i + 1]] where price[Int(c)] < price[cheapest] { cheapest = Int(c) }
-                use[cheapest] += duration[q]
-            }
+            guard bestOption >= 0 else { continue }
+            for i in roleStart[bestOption]..<roleStart[bestOption + 1] { use[cheapestClass(i, price)] += duration[q] }
         }
         return value
+    }
+
+    /// The class of role entry `i` with the lowest price (the first of equals).
+    private func cheapestClass(_ i: Int, _ price: [Double]) -> Int {
+        var cheapest = Int(classes[classStart[i]])
+        for c in classes[classStart[i]..<classStart[i + 1]] where price[Int(c)] < price[cheapest] { cheapest = Int(c) }
+        return cheapest
     }
 
     /// The best value of the Lagrangian dual that subgradient steps find before the deadline or

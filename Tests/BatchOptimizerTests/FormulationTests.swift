@@ -19,6 +19,24 @@ import TestSupport
         return engine
     }
 
+    /// A search state holding the priority greedy's schedule of `instance`.
+    static func greedySearch(_ instance: Instance) -> BatchOptimizer.Search {
+        let engine = engine(instance, PriorityGreedy.run(instance))
+        return BatchOptimizer.Search(engine: engine, bestCost: CostEvaluator.cost(of: engine.solution(), index: engine.index),
+                                     index: engine.index, validator: ScheduleValidator(engine.index), begin: .now,
+                                     cancellation: OptimizerCancellation(), progress: nil)
+    }
+
+    /// The referee finds `solution` of the shared instance `name` valid at `cost`.
+    static func expectRefereeAgrees(_ solution: Solution, of instance: Instance, name: String, cost: Double) throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString).json")
+        try Data(ExchangeFormat.write(solution, for: instance).utf8).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let referee = try Referee.judge(instance: SharedFiles.instanceURL(name), solution: url)
+        #expect(referee.valid)
+        #expect(abs(referee.cost - cost) <= 1e-6 * max(1, referee.cost))
+    }
+
     /// The whole model of a generated clinic (groups, series, two roles, equipment, rooms of a
     /// kind), solved from the greedy schedule: the schedule it yields is valid, and its cost
     /// differs from the start's by exactly what the objective differs (idle, lead, preference and
@@ -105,36 +123,23 @@ import TestSupport
     /// for the validator and the referee at the same cost.
     @Test func itImprovesTheGreedyScheduleOfSmall01() throws {
         let instance = try SharedFiles.instance("small-01")
-        let engine = FormulationTests.engine(instance, PriorityGreedy.run(instance))
-        let index = engine.index
-        let validator = ScheduleValidator(index)
-        let before = CostEvaluator.cost(of: engine.solution(), index: index)
-        var search = BatchOptimizer.Search(engine: engine, bestCost: before, index: index, validator: validator, begin: .now,
-                                           cancellation: OptimizerCancellation(), progress: nil)
+        var search = FormulationTests.greedySearch(instance)
+        let validator = search.validator, before = search.bestCost
         let improved = BatchOptimizer().relaxationGuidedSolve(&search, until: .now + .seconds(120), cancellation: search.cancellation)
         #expect(improved)
         let report = validator.validate(search.engine.solution())
         #expect(report.isValid, "\(report.violations.prefix(3))")
         #expect(report.cost.total < before.total)
         #expect(abs(report.cost.total - search.bestCost.total) < 1e-6)
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("rins-\(UUID().uuidString).json")
-        try Data(ExchangeFormat.write(search.engine.solution(), for: instance).utf8).write(to: url)
-        defer { try? FileManager.default.removeItem(at: url) }
-        let referee = try Referee.judge(instance: SharedFiles.instanceURL("small-01"), solution: url)
-        #expect(referee.valid)
-        #expect(abs(referee.cost - report.cost.total) <= 1e-6 * max(1, referee.cost))
+        try FormulationTests.expectRefereeAgrees(search.engine.solution(), of: instance, name: "small-01", cost: report.cost.total)
     }
 
     /// On generated clinics (groups, series, equipment) the step never makes a schedule dearer
     /// or invalid, whatever it finds.
     @Test(arguments: [1, 2, 3, 4] as [UInt64])
     func itNeverMakesAScheduleDearerOrInvalid(seed: UInt64) throws {
-        let instance = ClinicGenerator.make(seed: seed, requests: 16)
-        let engine = FormulationTests.engine(instance, PriorityGreedy.run(instance))
-        let validator = ScheduleValidator(engine.index)
-        let before = CostEvaluator.cost(of: engine.solution(), index: engine.index)
-        var search = BatchOptimizer.Search(engine: engine, bestCost: before, index: engine.index, validator: validator, begin: .now,
-                                           cancellation: OptimizerCancellation(), progress: nil)
+        var search = FormulationTests.greedySearch(ClinicGenerator.make(seed: seed, requests: 16))
+        let validator = search.validator, before = search.bestCost
         _ = BatchOptimizer().relaxationGuidedSolve(&search, until: .now + .seconds(60), cancellation: search.cancellation)
         let report = validator.validate(search.engine.solution())
         #expect(report.isValid, "seed \(seed): \(report.violations.prefix(3))")
@@ -150,12 +155,8 @@ import TestSupport
     /// is valid for the validator and the referee at that cost.
     @Test func placementFirstProvesSmall02WithinAFewHundredNodes() throws {
         let instance = try SharedFiles.instance("small-02")
-        let engine = FormulationTests.engine(instance, PriorityGreedy.run(instance))
-        let index = engine.index
-        let validator = ScheduleValidator(index)
-        let before = CostEvaluator.cost(of: engine.solution(), index: index)
-        var search = BatchOptimizer.Search(engine: engine, bestCost: before, index: index, validator: validator, begin: .now,
-                                           cancellation: OptimizerCancellation(), progress: nil)
+        var search = FormulationTests.greedySearch(instance)
+        let validator = search.validator
         let optimizer = BatchOptimizer()
         let whole = try #require(optimizer.wholeModel(search))
         #expect(whole.exact)
@@ -175,12 +176,7 @@ import TestSupport
         let report = validator.validate(search.engine.solution())
         #expect(report.isValid, "\(report.violations.prefix(3))")
         #expect(abs(report.cost.total - optimum) < 1e-6)
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("placement-first-\(UUID().uuidString).json")
-        try Data(ExchangeFormat.write(search.engine.solution(), for: instance).utf8).write(to: url)
-        defer { try? FileManager.default.removeItem(at: url) }
-        let referee = try Referee.judge(instance: SharedFiles.instanceURL("small-02"), solution: url)
-        #expect(referee.valid)
-        #expect(abs(referee.cost - optimum) <= 1e-6 * max(1, referee.cost))
+        try FormulationTests.expectRefereeAgrees(search.engine.solution(), of: instance, name: "small-02", cost: optimum)
     }
 }
 
@@ -191,12 +187,8 @@ import TestSupport
     /// and the restart's neighbourhoods are counted.
     @Test(arguments: [5, 6] as [UInt64])
     func restartsNeverMakeTheScheduleDearerOrInvalid(seed: UInt64) throws {
-        let instance = ClinicGenerator.make(seed: seed, requests: 16)
-        let engine = FormulationTests.engine(instance, PriorityGreedy.run(instance))
-        let validator = ScheduleValidator(engine.index)
-        let start = CostEvaluator.cost(of: engine.solution(), index: engine.index)
-        var search = BatchOptimizer.Search(engine: engine, bestCost: start, index: engine.index, validator: validator, begin: .now,
-                                           cancellation: OptimizerCancellation(), progress: nil)
+        var search = FormulationTests.greedySearch(ClinicGenerator.make(seed: seed, requests: 16))
+        let validator = search.validator
         let optimizer = BatchOptimizer()
         var parameters = OptimizerParameters(timeLimit: .seconds(4), seed: seed)
         parameters.parallelNeighbourhoods = 1

@@ -8,15 +8,25 @@ import TestSupport
 
 /// `appointment-optimizer bench` on the tiny instances: its CSV, every row valid, a well-formed SVG.
 @Suite struct BenchCommandTests {
+    static func outputFolder() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(UUID().uuidString)")
+    }
+
+    /// `bench` on the shared instances with `arguments`, writing to `out`; expects it to succeed.
+    static func bench(_ arguments: [String], out: URL) throws -> CommandRunner.Output {
+        let run = try CommandRunner.run(["bench", "--instances", SharedFiles.shared.appendingPathComponent("instances").path]
+                                        + arguments + ["--out", out.path])
+        #expect(run.status == 0, "\(run.stderr.suffix(500))")
+        return run
+    }
+
     /// The replays of a format-2 instance are online replays and judged so, by the validator and
     /// by `referee.py --online` (judged offline, v2-medium-01's were refused under rule 13); the
     /// instance sits in its tier, not in "other".
     @Test func formatTwoReplaysAreJudgedOnlineInTheirTier() throws {
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(UUID().uuidString)")
+        let out = Self.outputFolder()
         defer { try? FileManager.default.removeItem(at: out) }
-        let run = try CommandRunner.run(["bench", "--instances", SharedFiles.shared.appendingPathComponent("instances").path,
-                                         "--only", "v2-medium", "--strategies", "earliest,best-fit", "--out", out.path])
-        #expect(run.status == 0, "\(run.stderr.suffix(500))")
+        _ = try Self.bench(["--only", "v2-medium", "--strategies", "earliest,best-fit"], out: out)
         let csv = try String(contentsOf: out.appendingPathComponent("results.csv"), encoding: .utf8)
         let rows = csv.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         #expect(rows.count == 2)
@@ -27,11 +37,9 @@ import TestSupport
     }
 
     @Test func theHarnessRunsTheTinyInstancesAndWritesItsOutputs() throws {
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(UUID().uuidString)")
+        let out = Self.outputFolder()
         defer { try? FileManager.default.removeItem(at: out) }
-        let run = try CommandRunner.run(["bench", "--instances", SharedFiles.shared.appendingPathComponent("instances").path,
-                                         "--only", "tiny", "--time-limit-scale", "0.03", "--out", out.path])
-        #expect(run.status == 0, "\(run.stderr.suffix(500))")
+        let run = try Self.bench(["--only", "tiny", "--time-limit-scale", "0.03"], out: out)
         // A progress bar on stderr: one step per instance and strategy, then a full bar that says done.
         #expect(run.stderr.contains("] 3/12 "), "a progress bar on stderr: \(run.stderr.suffix(500))")
         #expect(run.stderr.contains("\r[\(String(repeating: "#", count: 30))] 12/12 done"), "a progress bar on stderr: \(run.stderr.suffix(500))")
